@@ -1,0 +1,3 @@
+from mumcheck.cli import main
+
+main()

@@ -1,0 +1,203 @@
+"""Data passed between the pipeline stages.
+
+crawl → CrawlResult (Page, LinkRef, Fetch) → extract → Extraction → classify → SiteStructure
+→ rules → Finding → score → Score → report.  Every object here is a small frozen dataclass of
+plain values, so a stage can be called from Python (or a test) with hand-made input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A link as it stands on a crawled page."""
+
+    url: str  # absolute, normalised target
+    text: str  # anchor text (or the row/label text when the anchor says only «скачать»)
+    page: str  # URL of the page the link stands on
+    labels: tuple[str, ...] = ()  # headings, tabs, table groups around it, outer → inner
+
+
+@dataclass(frozen=True)
+class Block:
+    """A labelled part of a page (heading, tab, accordion item, table group) and its links."""
+
+    labels: tuple[str, ...]
+    links: tuple[LinkRef, ...] = ()
+    anchors: tuple[str | None, ...] = ()  # element id behind each label (tabs, accordions), if any
+
+
+@dataclass(frozen=True)
+class Page:
+    """An HTML page of the section, parsed."""
+
+    url: str
+    title: str
+    trail: tuple[str, ...]  # anchor texts followed from the section page to reach this page
+    depth: int
+    blocks: tuple[Block, ...] = ()
+    encoding: str = "utf-8"
+
+    @property
+    def links(self) -> tuple[LinkRef, ...]:
+        return tuple(link for block in self.blocks for link in block.links)
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """What happened when a URL was requested.
+
+    ``verdict`` is one of: ``ok``, ``dead``, ``skipped`` (not fetched on purpose, see ``error``).
+    A link that goes through an intermediate «file card» page keeps the card in ``via``.
+    """
+
+    url: str
+    verdict: str
+    status: int | None = None
+    final_url: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    redirects: tuple[str, ...] = ()
+    via: str | None = None
+    is_html: bool = False
+    blob: str | None = None  # path of the downloaded body, when it was kept for extraction
+    truncated: bool = False
+    filename: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Text and facts read from one document, keyed by the sha256 of its bytes."""
+
+    sha256: str
+    kind: str  # pdf, docx, html, text, image, unknown …
+    text: str = ""
+    pages: int | None = None
+    chars: int = 0
+    is_scan: bool = False
+    error: str | None = None  # why the document could not be read, in Russian
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    start_url: str
+    section_url: str | None  # None when the section was not found or is only a menu heading
+    section_found: bool
+    section_label: str | None
+    pages: tuple[Page, ...]
+    fetches: tuple[Fetch, ...]
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # what the crawl cut or could not do, in Russian
+    site_title: str | None = None  # the start page's title: usually the authority's name
+
+    def fetch_for(self, url: str) -> Fetch | None:
+        for fetch in self.fetches:
+            if fetch.url == url:
+                return fetch
+        return None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A link placed under a direction and a stage."""
+
+    link: LinkRef
+    direction: str | None
+    stage: str | None
+
+
+@dataclass(frozen=True)
+class StageNode:
+    stage: str
+    present: bool
+    url: str | None = None  # page (with #anchor for tabs) where the stage's subsection is
+    heading: str | None = None
+    documents: tuple[DocumentRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class DirectionNode:
+    code: str
+    title: str
+    present: bool
+    url: str | None = None
+    heading: str | None = None
+    stages: tuple[StageNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteStructure:
+    section_found: bool
+    section_url: str | None
+    directions: tuple[DirectionNode, ...]
+    # links of the section that sit under no stage (direction may still be known)
+    unplaced: tuple[DocumentRef, ...] = ()
+
+    def direction(self, code: str) -> DirectionNode | None:
+        for node in self.directions:
+            if node.code == code:
+                return node
+        return None
+
+    def all_documents(self) -> tuple[DocumentRef, ...]:
+        placed = tuple(doc for d in self.directions for s in d.stages for doc in s.documents)
+        return placed + self.unplaced
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    url: str | None = None
+    page: str | None = None
+    direction: str | None = None
+    stage: str | None = None
+    expected: dict[str, str] | None = None
+    evidence: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StageScore:
+    total: float
+    max: float
+
+
+@dataclass(frozen=True)
+class DirectionScore:
+    total: float
+    max: float
+    percent: float
+    stages: dict[str, StageScore]
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    max: float
+    percent: float
+    zone: str
+    directions: dict[str, DirectionScore]
+    provisional: bool = True

@@ -1,0 +1,134 @@
+"""The whole check of one municipality: crawl → extract → classify → rules → score → report,
+with every run kept in the store. Plain data in, plain data out; the CLI only calls this."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from mumcheck.classify import classify
+from mumcheck.crawl import CrawlOptions, crawl_async
+from mumcheck.extract import ExtractorPool
+from mumcheck.model import CrawlResult, Extraction, Fetch, Finding
+from mumcheck.profile import DEFAULT_PROFILE, load_profile
+from mumcheck.report import build_report
+from mumcheck.rules import check, load_rules
+from mumcheck.score import estimate
+from mumcheck.store import Store, now
+from mumcheck import __version__
+from mumcheck.urls import normalize
+from mumcheck.vocab import load_vocabulary
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    profile: str = DEFAULT_PROFILE
+    db_path: str | None = None
+    extract: bool = True
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()  # (rule id, new severity)
+    workers: int | None = None
+    extract_timeout: float = 120.0
+    rules_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    run_id: int
+    report: dict[str, Any]
+    findings: tuple[Finding, ...]
+
+
+def prepare(options: CheckOptions):
+    """Load and validate the rule files before any network work (a bad file fails fast)."""
+    vocab = load_vocabulary(options.rules_dir)
+    profile = load_profile(options.profile, options.rules_dir)
+    load_rules(options.rules_dir)
+    return vocab, profile
+
+
+def check_site(start_url: str, options: CheckOptions | None = None, progress: Progress | None = None) -> CheckResult:
+    options = options or CheckOptions()
+    start_url = normalize(start_url)
+    vocab, profile = prepare(options)
+    with Store(options.db_path) as store:
+        run_id = store.begin_run(start_url, profile.id, __version__)
+        started = now()
+        try:
+            crawl, extractions = asyncio.run(_crawl_and_extract(start_url, vocab, options, store, progress))
+            structure = classify(crawl, vocab, profile)
+            findings = check(structure, crawl, extractions, profile, vocab, ignore=options.ignore,
+                             severity=dict(options.severity), rules_directory=options.rules_dir)
+            score = estimate(structure, crawl, extractions, profile)
+            report = build_report(run_id=run_id, started=started, finished=now(), profile=profile, crawl=crawl,
+                                  structure=structure, extractions=extractions, findings=findings, score=score,
+                                  site_title=crawl.site_title)
+            store.finish_run(run_id, crawl, structure, findings, report)
+        except BaseException as exc:
+            store.fail_run(run_id, f"{exc.__class__.__name__}: {exc}")
+            raise
+    return CheckResult(run_id=run_id, report=report, findings=tuple(findings))
+
+
+async def _crawl_and_extract(start_url: str, vocab, options: CheckOptions, store: Store,
+                             progress: Progress | None) -> tuple[CrawlResult, dict[str, Extraction]]:
+    extractions: dict[str, Extraction] = {}
+    tasks: dict[str, asyncio.Task] = {}
+    previous = store.previous_fetches(start_url)
+    with tempfile.TemporaryDirectory(prefix="mumcheck-") as blob_dir:
+        pool = ExtractorPool(workers=options.workers, timeout=options.extract_timeout) if options.extract else None
+        try:
+            async def extract_one(fetch: Fetch) -> None:
+                result = await pool.extract(fetch.blob, fetch.sha256, fetch.filename or _name_of(fetch),
+                                            fetch.content_type)
+                store.save_extraction(result)
+                extractions[fetch.sha256] = result
+                if progress:
+                    progress("document", len(extractions))
+
+            def on_document(fetch: Fetch) -> None:
+                if fetch.sha256 in extractions or fetch.sha256 in tasks:
+                    return
+                if fetch.truncated:
+                    extractions[fetch.sha256] = _too_big(fetch, options.crawl.fetch.max_bytes)
+                    return
+                cached = store.cached_extraction(fetch.sha256)
+                if cached is not None:
+                    extractions[fetch.sha256] = cached
+                elif pool is not None:
+                    tasks[fetch.sha256] = asyncio.create_task(extract_one(fetch))
+
+            crawl = await crawl_async(start_url, vocab, blob_dir, options.crawl, previous, on_document, progress)
+            if tasks:
+                await asyncio.gather(*tasks.values())
+        finally:
+            if pool is not None:
+                pool.close()
+    _fill_from_cache(crawl, extractions, store)
+    return crawl, extractions
+
+
+def _fill_from_cache(crawl: CrawlResult, extractions: dict[str, Extraction], store: Store) -> None:
+    """Documents that did not change since the last run (answered 304) are read from the cache."""
+    for fetch in crawl.fetches:
+        if fetch.ok and not fetch.is_html and fetch.sha256 and fetch.sha256 not in extractions:
+            cached = store.cached_extraction(fetch.sha256)
+            if cached is not None:
+                extractions[fetch.sha256] = cached
+
+
+def _too_big(fetch: Fetch, limit: int) -> Extraction:
+    return Extraction(sha256=fetch.sha256 or "", kind="unknown",
+                      error=f"файл больше допустимого размера ({limit // 1_048_576} МБ), загрузка прервана",
+                      meta={"truncated": True})
+
+
+def _name_of(fetch: Fetch) -> str | None:
+    from mumcheck.urls import filename_of
+
+    return filename_of(fetch.final_url or fetch.url) or None

@@ -1,0 +1,148 @@
+"""Rules stage: turn what the site shows into facts per subject and run the rule files over them.
+
+``check(structure, crawl, extractions, profile)`` → list of :class:`~mumcheck.model.Finding`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+from mumcheck.model import CrawlResult, DocumentRef, Extraction, Fetch, Finding, SiteStructure
+from mumcheck.profile import Profile
+from mumcheck.ruledata import load_yaml
+from mumcheck.rules.engine import RuleDef, evaluate, load_rules
+from mumcheck.urls import display
+from mumcheck.vocab import Vocabulary
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+__all__ = ["check", "build_facts", "load_rules", "RuleDef", "SEVERITY_ORDER"]
+
+
+def check(structure: SiteStructure, crawl: CrawlResult, extractions: Mapping[str, Extraction],
+          profile: Profile, vocab: Vocabulary, ignore: Iterable[str] = (),
+          severity: Mapping[str, str] | None = None, rules_directory: str | None = None) -> list[Finding]:
+    rules = load_rules(rules_directory)
+    overrides = {rid: o["severity"] for rid, o in profile.rule_overrides.items() if "severity" in o}
+    overrides.update(severity or {})
+    silenced = set(ignore) | {rid for rid, o in profile.rule_overrides.items() if o.get("enabled") is False}
+    subjects = build_facts(structure, crawl, extractions, profile, vocab, rules_directory)
+    findings = evaluate(rules, subjects, ignore=silenced, severity=overrides)
+    return sorted(findings, key=_finding_order)
+
+
+def _finding_order(f: Finding) -> tuple:
+    return (f.direction or "9", SEVERITY_ORDER.get(f.severity, 3), f.stage or "", f.rule, f.url or "", f.page or "")
+
+
+def build_facts(structure: SiteStructure, crawl: CrawlResult, extractions: Mapping[str, Extraction],
+                profile: Profile, vocab: Vocabulary, rules_directory: str | None = None) -> dict[str, list[dict]]:
+    fetches = {f.url: f for f in crawl.fetches}
+    documents = _unique_links(structure.all_documents())
+    return {
+        "site": [_site_facts(structure, crawl, extractions, fetches, documents, profile, rules_directory)],
+        "direction": [_direction_facts(d, structure, profile) for d in structure.directions],
+        "stage": [facts for d in structure.directions for facts in _stage_facts(d, profile)],
+        "link": [_link_facts(ref, fetches[ref.link.url], vocab) for ref in documents if ref.link.url in fetches],
+        "document": [
+            _document_facts(ref, fetches[ref.link.url], extractions[fetches[ref.link.url].sha256], vocab)
+            for ref in documents
+            if ref.link.url in fetches and fetches[ref.link.url].ok and fetches[ref.link.url].sha256 in extractions
+            and not fetches[ref.link.url].is_html
+        ],
+    }
+
+
+def _unique_links(refs: Iterable[DocumentRef]) -> list[DocumentRef]:
+    seen: set[str] = set()
+    unique = []
+    for ref in refs:
+        if ref.link.url not in seen:
+            seen.add(ref.link.url)
+            unique.append(ref)
+    return unique
+
+
+def _site_facts(structure, crawl, extractions, fetches, documents, profile, rules_directory) -> dict[str, Any]:
+    return {
+        "start_url": crawl.start_url, "section_url": structure.section_url,
+        "section_found": structure.section_found, "section_required": profile.requires_section,
+        "responsible_found": _responsible_found(documents, fetches, extractions, rules_directory),
+        "responsible_required": profile.requires_responsible,
+        "url": structure.section_url or crawl.start_url, "page": None,
+    }
+
+
+def _responsible_found(documents, fetches, extractions, rules_directory) -> bool:
+    groups = [[re.compile(p) for p in group]
+              for group in (load_yaml("section.yaml", rules_directory).get("responsible_order") or [])]
+
+    def names_it(text: str) -> bool:
+        text = text.lower().replace("ё", "е")
+        return any(all(p.search(text) for p in group) for group in groups)
+
+    for ref in documents:
+        if names_it(ref.link.text):
+            return True
+        fetch = fetches.get(ref.link.url)
+        extraction = extractions.get(fetch.sha256) if fetch and fetch.sha256 else None
+        if extraction and names_it(extraction.text[:4000]):
+            return True
+    return False
+
+
+def _direction_facts(direction, structure, profile) -> dict[str, Any]:
+    return {
+        "direction": direction.code, "title": direction.title, "present": direction.present,
+        "required": direction.code in profile.directions, "section_found": structure.section_found,
+        "document_count": sum(len(s.documents) for s in direction.stages),
+        "url": direction.url, "page": structure.section_url,
+    }
+
+
+def _stage_facts(direction, profile) -> list[dict[str, Any]]:
+    required = profile.required_stages(direction.code)
+    facts = []
+    for stage in direction.stages:
+        state = "missing" if not stage.present else ("empty" if not stage.documents else "ok")
+        facts.append({
+            "direction": direction.code, "direction_title": direction.title,
+            "direction_present": direction.present, "stage": stage.stage,
+            "stage_title": profile.stage(stage.stage).title, "present": stage.present, "state": state,
+            "required": stage.stage in required, "document_count": len(stage.documents),
+            "url": stage.url or direction.url, "page": direction.url,
+            "evidence": f"заголовок «{stage.heading}»" if stage.heading else None,
+        })
+    return facts
+
+
+def _link_facts(ref: DocumentRef, fetch: Fetch, vocab: Vocabulary) -> dict[str, Any]:
+    chain = " → ".join(display(u) for u in fetch.redirects + ((fetch.final_url,) if fetch.redirects else ()))
+    evidence = fetch.error or (f"HTTP {fetch.status}" if fetch.status else None)
+    if chain:
+        evidence = f"{evidence}; перенаправления: {chain}" if evidence else f"перенаправления: {chain}"
+    return {
+        "text": ref.link.text or display(ref.link.url), "direction": ref.direction or vocab.direction_of(ref.link.text),
+        "stage": ref.stage, "verdict": fetch.verdict, "status": fetch.status,
+        "error": fetch.error or (f"HTTP {fetch.status}" if fetch.status else "нет ответа"),
+        "final_url": fetch.final_url, "via": fetch.via, "is_html": fetch.is_html,
+        "redirects": len(fetch.redirects), "url": ref.link.url, "page": ref.link.page, "evidence": evidence,
+    }
+
+
+def _document_facts(ref: DocumentRef, fetch: Fetch, extraction: Extraction, vocab: Vocabulary) -> dict[str, Any]:
+    supported = not extraction.meta.get("unsupported", False)
+    evidence = None
+    if extraction.is_scan or (supported and extraction.chars == 0):
+        pages = f"{extraction.pages} стр., " if extraction.pages else ""
+        evidence = f"{pages}{extraction.chars} символов текста"
+    elif extraction.error:
+        evidence = extraction.error
+    return {
+        "text": ref.link.text or display(ref.link.url), "direction": ref.direction or vocab.direction_of(ref.link.text),
+        "stage": ref.stage, "kind": extraction.kind, "readable": extraction.readable, "supported": supported,
+        "is_scan": extraction.is_scan, "chars": extraction.chars, "pages": extraction.pages,
+        "error": extraction.error, "title": extraction.title, "size": fetch.size,
+        "url": ref.link.url, "page": ref.link.page, "evidence": evidence,
+    }

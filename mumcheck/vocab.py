@@ -1,0 +1,166 @@
+"""The domain's words: how sites name the section, the directions and the cycle stages.
+
+Loaded from ``rules/section.yaml``, ``rules/directions.yaml`` and ``rules/stages.yaml``; used by
+crawl (to find the section) and classify (to place pages and documents). Pure functions over
+normalised text, no I/O after loading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from mumcheck.ruledata import load_yaml
+
+_NUMBERING = re.compile(r"^\s*(?:раздел\s+|направление\s+)?(?:[ivx]+\.|\d+(?:\.\d+)*\.?)\s*", re.I)
+_CODE = re.compile(r"(?<![\d.])([12])\.([1-4])(?![\d])")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalize_text(text: str) -> str:
+    """Lower case, ё→е, punctuation to spaces, leading numbering («1.3.», «II.», «Раздел 4») dropped."""
+    text = (text or "").lower().replace("ё", "е").replace("\xa0", " ")
+    text = _NUMBERING.sub("", text.strip())
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def words_of(text: str) -> list[str]:
+    return normalize_text(text).split()
+
+
+def has_stems(words: list[str], stems: list[str]) -> bool:
+    return all(any(word.startswith(stem) for word in words) for stem in stems)
+
+
+@dataclass(frozen=True)
+class Direction:
+    code: str
+    block: int
+    title: str
+    names: tuple[str, ...]
+    cues: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class StageDef:
+    id: str
+    title: str
+    priority: int
+    patterns: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    section_names: tuple[str, ...]
+    section_not_names: tuple[str, ...]
+    hubs: tuple[str, ...]
+    directions: tuple[Direction, ...]
+    stages: tuple[StageDef, ...]
+    blocks: dict[int, str]
+
+    # --- the section -------------------------------------------------------------------
+    def is_section_name(self, text: str) -> bool:
+        norm = normalize_text(text)
+        if not norm or len(norm) > 160:
+            return False
+        if any(normalize_text(bad) in norm for bad in self.section_not_names):
+            return False
+        for name in self.section_names:
+            target = normalize_text(name)
+            if len(target) <= 5:  # abbreviations: a whole word, e.g. «МСОКО»
+                if target in norm.split():
+                    return True
+                continue
+            if target in norm or fuzz.ratio(norm, target) >= 88:
+                return True
+            if len(norm) > len(target) and fuzz.partial_ratio(target, norm) >= 92:
+                return True
+        return False
+
+    def is_hub(self, text: str) -> bool:
+        norm = normalize_text(text)
+        return any(norm == normalize_text(hub) for hub in self.hubs)
+
+    # --- directions --------------------------------------------------------------------
+    def direction_of(self, text: str) -> str | None:
+        """Direction code named by a heading or link text, or None."""
+        words = words_of(text)
+        if words and len(words) <= 40:
+            matches = [d for d in self.directions if any(has_stems(words, list(cue)) for cue in d.cues)]
+            if len(matches) == 1:
+                return matches[0].code
+            if len(matches) > 1:
+                return max(matches, key=lambda d: self._name_similarity(text, d)).code
+        return self.code_in(text) if len(words) <= 2 else None
+
+    def code_in(self, text: str) -> str | None:
+        match = _CODE.search(text or "")
+        if match:
+            code = f"{match.group(1)}.{match.group(2)}"
+            if any(d.code == code for d in self.directions):
+                return code
+        return None
+
+    def _name_similarity(self, text: str, direction: Direction) -> float:
+        norm = normalize_text(text)
+        return max(fuzz.token_set_ratio(norm, normalize_text(name)) for name in direction.names)
+
+    def direction(self, code: str) -> Direction:
+        for d in self.directions:
+            if d.code == code:
+                return d
+        raise KeyError(code)
+
+    # --- stages ------------------------------------------------------------------------
+    def components_of(self, text: str) -> list[tuple[str, int]]:
+        """Cycle components a heading names, with where each match starts, in priority order."""
+        norm = normalize_text(text)
+        if not norm or len(norm) > 200:
+            return []
+        found: list[tuple[str, int]] = []
+        for stage in self.stages:
+            for pattern in stage.patterns:
+                match = pattern.search(norm)
+                if match:
+                    found.append((stage.id, match.start()))
+                    norm = norm[: match.start()] + " " * (match.end() - match.start()) + norm[match.end():]
+                    break
+        return found
+
+
+def _compile_stage(raw: dict) -> StageDef:
+    return StageDef(
+        id=raw["id"],
+        title=raw["title"],
+        priority=int(raw.get("priority", 50)),
+        patterns=tuple(re.compile(p) for p in raw["headings"]),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(rules_dir: str | None = None) -> Vocabulary:
+    section = load_yaml("section.yaml", rules_dir)["section"]
+    directions_doc = load_yaml("directions.yaml", rules_dir)
+    stages_doc = load_yaml("stages.yaml", rules_dir)
+    directions = tuple(
+        Direction(
+            code=str(d["code"]),
+            block=int(d["block"]),
+            title=" ".join(str(d["title"]).split()),
+            names=tuple(d.get("names", [])) or (d["title"],),
+            cues=tuple(tuple(c) for c in d["cues"]),
+        )
+        for d in directions_doc["directions"]
+    )
+    stages = tuple(sorted((_compile_stage(s) for s in stages_doc["stages"]), key=lambda s: s.priority))
+    return Vocabulary(
+        section_names=tuple(section["names"]),
+        section_not_names=tuple(section.get("not_names", [])),
+        hubs=tuple(section.get("hubs", [])),
+        directions=directions,
+        stages=stages,
+        blocks={int(b["number"]): b["title"] for b in directions_doc.get("blocks", [])},
+    )

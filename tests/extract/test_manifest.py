@@ -1,0 +1,118 @@
+"""Every document in fixtures/documents/manifest.yaml is read as the manifest says."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+import yaml
+
+from mumcheck.extract import extract_file
+
+from .helpers import DOCUMENTS, is_russian, sha256_of, squash
+
+MANIFEST = DOCUMENTS / "manifest.yaml"
+
+
+def _entries() -> list[tuple[str, dict]]:
+    """(file name, expectations) pairs; accepts a name→spec mapping or a list of specs."""
+    if not MANIFEST.exists():
+        return []
+    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8")) or {}
+    if isinstance(data, dict):
+        data = data.get("files", data.get("documents", data))
+    if isinstance(data, dict):
+        return [(name, spec or {}) for name, spec in data.items() if isinstance(spec, (dict, type(None)))]
+    # a list of {file: ..., kind: ..., contains: [...], scan/unreadable/empty: true, pages: N}
+    entries = []
+    for spec in data:
+        name = spec.get("file") or spec.get("name") or spec.get("path")
+        entries.append((str(name), spec))
+    return entries
+
+
+ENTRIES = _entries()
+pytestmark = pytest.mark.skipif(not ENTRIES, reason="fixtures/documents/manifest.yaml is not there yet")
+
+
+@pytest.fixture(scope="module")
+def extractions() -> dict:
+    return {}
+
+
+def _extract(name: str, cache: dict):
+    if name not in cache:
+        path = DOCUMENTS / name
+        cache[name] = extract_file(str(path), sha256_of(path), filename=path.name)
+    return cache[name]
+
+
+@pytest.mark.parametrize("name,spec", ENTRIES, ids=[name for name, _ in ENTRIES])
+def test_readability(name, spec, extractions):
+    result = _extract(name, extractions)
+    if spec.get("unreadable"):
+        assert result.error, f"{name} should be reported unreadable"
+        assert is_russian(result.error), result.error
+        assert result.text == ""
+    else:
+        assert result.error is None, result.error
+        assert result.chars == len("".join(result.text.split()))
+
+
+@pytest.mark.parametrize("name,spec", ENTRIES, ids=[name for name, _ in ENTRIES])
+def test_kind_and_encoding(name, spec, extractions):
+    result = _extract(name, extractions)
+    if "kind" in spec:
+        assert result.kind == spec["kind"]
+    if "encoding" in spec:
+        assert codecs.lookup(result.meta["encoding"]).name == codecs.lookup(spec["encoding"]).name
+
+
+@pytest.mark.parametrize("name,spec", ENTRIES, ids=[name for name, _ in ENTRIES])
+def test_contains(name, spec, extractions):
+    phrases = spec.get("contains") or []
+    if not phrases:
+        pytest.skip("no phrases listed")
+    text = squash(_extract(name, extractions).text)
+    missing = [phrase for phrase in phrases if squash(phrase) not in text]
+    assert not missing, f"{name}: not found {missing}"
+
+
+@pytest.mark.parametrize("name,spec", ENTRIES, ids=[name for name, _ in ENTRIES])
+def test_scan_flag(name, spec, extractions):
+    if spec.get("unreadable"):
+        pytest.skip("unreadable")
+    result = _extract(name, extractions)
+    assert result.is_scan == bool(spec.get("scan")), name
+    if spec.get("empty"):
+        assert result.chars == 0 and result.meta.get("empty") is True
+
+
+@pytest.mark.parametrize("name,spec", ENTRIES, ids=[name for name, _ in ENTRIES])
+def test_pages(name, spec, extractions):
+    if "pages" not in spec:
+        pytest.skip("no page count listed")
+    assert _extract(name, extractions).pages == spec["pages"]
+
+
+PDF_ENTRIES = [(name, spec) for name, spec in ENTRIES
+               if name.endswith(".pdf") and spec.get("kind", "pdf") == "pdf" and not spec.get("unreadable")]
+
+
+@pytest.mark.parametrize("name,spec", PDF_ENTRIES, ids=[name for name, _ in PDF_ENTRIES])
+def test_pdfminer_fallback_agrees(name, spec, monkeypatch):
+    """With pdfium out of the way, pdfminer.six reads the same fixtures to the same verdicts."""
+    from mumcheck.extract import pdf
+
+    def pdfium_refuses(_path):
+        raise RuntimeError("pdfium refused")
+
+    monkeypatch.setattr(pdf, "_read_with_pdfium", pdfium_refuses)
+    path = DOCUMENTS / name
+    result = extract_file(str(path), sha256_of(path), filename=name)
+    assert result.error is None and result.meta["reader"] == "pdfminer"
+    assert result.is_scan == bool(spec.get("scan"))
+    if "pages" in spec:
+        assert result.pages == spec["pages"]
+    text = squash(result.text)
+    assert all(squash(phrase) in text for phrase in spec.get("contains") or [])
