@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,7 +11,7 @@ import click
 from mumcheck import __version__
 from mumcheck.crawl import CrawlOptions
 from mumcheck.crawl.fetch import FetchOptions
-from mumcheck.pipeline import CheckOptions, check_site
+from mumcheck.pipeline import CheckOptions, SiteUnreachable, check_site
 from mumcheck.profile import DEFAULT_PROFILE, available_profiles, load_profile
 from mumcheck.report import FORMATS, render
 from mumcheck.ruledata import RuleFileError
@@ -137,8 +137,15 @@ def _run_check(url: str, kw: dict) -> None:
     progress = _Progress(enabled=sys.stderr.isatty() and not kw["quiet"])
     try:
         result = check_site(url, options, progress=progress)
-    except (RuleFileError, StoreError) as exc:
+    except (RuleFileError, StoreError, SiteUnreachable) as exc:
         raise ToolError(str(exc)) from exc
+    except KeyboardInterrupt:
+        raise ToolError("проверка прервана пользователем") from None
+    except Exception as exc:  # a bug of ours: still one line and exit 2, details on request
+        if os.environ.get("MUMCHECK_DEBUG"):
+            raise
+        raise ToolError(f"внутренняя ошибка ({exc.__class__.__name__}: {exc}); "
+                        "подробности: MUMCHECK_DEBUG=1 mumcheck …") from exc
     finally:
         progress.done()
     _write_outputs(result.report, tuple(kw["formats"]), kw["output"], kw["quiet"])

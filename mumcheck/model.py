@@ -108,6 +108,7 @@ class CrawlResult:
     seconds: float = 0.0
     notes: tuple[str, ...] = ()  # what the crawl cut or could not do, in Russian
     site_title: str | None = None  # the start page's title: usually the authority's name
+    bytes_received: int = 0  # bytes moved over the network by this crawl
 
     def fetch_for(self, url: str) -> Fetch | None:
         for fetch in self.fetches:

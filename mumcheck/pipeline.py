@@ -24,6 +24,10 @@ from mumcheck.vocab import load_vocabulary
 Progress = Callable[[str, int], None]
 
 
+class SiteUnreachable(RuntimeError):
+    """The start page does not open: there is nothing to check."""
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     profile: str = DEFAULT_PROFILE
@@ -61,6 +65,7 @@ def check_site(start_url: str, options: CheckOptions | None = None, progress: Pr
         started = now()
         try:
             crawl, extractions = asyncio.run(_crawl_and_extract(start_url, vocab, options, store, progress))
+            _require_start_page(crawl)
             structure = classify(crawl, vocab, profile)
             findings = check(structure, crawl, extractions, profile, vocab, ignore=options.ignore,
                              severity=dict(options.severity), rules_directory=options.rules_dir)
@@ -111,6 +116,14 @@ async def _crawl_and_extract(start_url: str, vocab, options: CheckOptions, store
                 pool.close()
     _fill_from_cache(crawl, extractions, store)
     return crawl, extractions
+
+
+def _require_start_page(crawl: CrawlResult) -> None:
+    start = crawl.fetch_for(crawl.start_url)
+    if start is not None and not start.ok:
+        from mumcheck.urls import display
+
+        raise SiteUnreachable(f"сайт не открывается: {display(crawl.start_url)} — {start.error}")
 
 
 def _fill_from_cache(crawl: CrawlResult, extractions: dict[str, Extraction], store: Store) -> None:

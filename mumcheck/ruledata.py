@@ -44,19 +44,27 @@ def load_yaml(name: str, directory: str | os.PathLike | None = None) -> Any:
 
 
 def line_of(name: str, key_path: list[str | int], directory: str | os.PathLike | None = None) -> int | None:
-    """Line (1-based) of a node in a YAML file, for error messages; None if not found."""
+    """Line (1-based) of a node in a YAML file, for error messages; None if not found.
+
+    A path that ends at a mapping key gives the key's line: a block value (a nested mapping or
+    list) starts only on the next line."""
     path = rules_dir(directory) / name
     try:
         node = yaml.compose(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return None
+    if node is None:
+        return None
+    mark = node.start_mark
     for key in key_path:
         if isinstance(node, yaml.MappingNode) and isinstance(key, str):
-            node = next((v for k, v in node.value if k.value == key), None)
+            pair = next(((k, v) for k, v in node.value if k.value == key), None)
+            if pair is None:
+                return None
+            mark, node = pair[0].start_mark, pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
+            mark = node.start_mark
         else:
             return None
-        if node is None:
-            return None
-    return node.start_mark.line + 1
+    return mark.line + 1

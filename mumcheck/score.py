@@ -29,22 +29,21 @@ def estimate(structure: SiteStructure, crawl: CrawlResult, extractions: Mapping[
              profile: Profile) -> Score:
     fetches = {f.url: f for f in crawl.fetches}
     directions: dict[str, DirectionScore] = {}
+    earned_total = 0.0  # sums of unrounded shares: rounding each stage first would drift (5 × 4.17 ≠ 25·5/6)
     for node in structure.directions:
         maximum = profile.direction_points.get(node.code, 0.0)
         if not maximum:
             continue
         share = maximum / len(node.stages) if node.stages else 0.0
-        stages = {
-            stage.stage: StageScore(
-                total=round(share if node.present and _has_evidence(stage, fetches, extractions) else 0.0, 2),
-                max=round(share, 2),
-            )
-            for stage in node.stages
-        }
-        total = sum(s.total for s in stages.values())
+        earned = {stage.stage: share if node.present and _has_evidence(stage, fetches, extractions) else 0.0
+                  for stage in node.stages}
+        stages = {stage_id: StageScore(total=round(points, 2), max=round(share, 2))
+                  for stage_id, points in earned.items()}
+        total = sum(earned.values())
+        earned_total += total
         directions[node.code] = DirectionScore(total=round(total, 1), max=maximum,
                                                percent=_percent(total, maximum), stages=stages)
-    total = sum(d.total for d in directions.values())
+    total = earned_total
     maximum = profile.total_points or sum(d.max for d in directions.values())
     percent = _percent(total, maximum)
     return Score(total=round(total, 1), max=maximum, percent=percent, zone=profile.zone_of(percent),

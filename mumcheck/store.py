@@ -169,8 +169,8 @@ class Store:
                           title=row["title"], meta=json.loads(row["meta"] or "{}"))
 
     def save_extraction(self, extraction: Extraction) -> None:
-        if extraction.meta.get("transient"):
-            return  # a time-out or a crash of the worker: try again next run
+        if extraction.meta.get("timeout") or extraction.meta.get("crashed"):
+            return  # the worker timed out or died: not a fact about the file, try again next run
         self.db["documents"].upsert({
             "sha256": extraction.sha256, "kind": extraction.kind, "text": extraction.text,
             "pages": extraction.pages, "chars": extraction.chars, "is_scan": int(extraction.is_scan),

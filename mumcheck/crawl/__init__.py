@@ -69,7 +69,7 @@ async def crawl_async(start_url: str, vocab: Vocabulary, blob_dir: str, options:
             walk.notes.append(f"Проверка сайта остановлена по лимиту времени ({options.site_timeout:.0f} с); "
                               "часть ссылок не проверена.")
             walk.cancel_pending()
-        return walk.result(time.monotonic() - started)
+        return replace(walk.result(time.monotonic() - started), bytes_received=fetcher.bytes_received)
 
 
 class _SiteWalk:
@@ -247,7 +247,8 @@ class _SiteWalk:
         self.resource_tasks[url] = asyncio.create_task(self._fetch_resource(url))
 
     async def _fetch_resource(self, url: str) -> None:
-        body = await self.fetcher.get(url)
+        old = self.fetcher.previous.get(url)
+        body = await self.fetcher.get(url, revalidate=url if old is not None and old.via is None else None)
         fetch = body.fetch
         if fetch.ok and fetch.is_html and body.content is not None:
             fetch = await self._through_card(fetch, body)
@@ -262,7 +263,9 @@ class _SiteWalk:
         target = _download_link(parsed, fetch.final_url or fetch.url)
         if target is None:
             return fetch
-        file_body = await self.fetcher.get(target, keep_html=False)
+        old = self.fetcher.previous.get(fetch.url)
+        same_file = old is not None and old.final_url == target
+        file_body = await self.fetcher.get(target, keep_html=False, revalidate=fetch.url if same_file else None)
         inner = file_body.fetch
         return replace(inner, url=fetch.url, via=fetch.final_url or fetch.url,
                        redirects=fetch.redirects + ((fetch.final_url or fetch.url),) + inner.redirects)

@@ -101,7 +101,7 @@ def describe_error(exc: Exception) -> str:
             return f"ошибка TLS-сертификата: {text}"
         if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
             return "адрес сайта не найден (DNS)"
-        return f"не удалось соединиться с сервером: {text}"
+        return "сервер недоступен: соединение не установлено"
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"сервер оборвал соединение: {text}"
     return f"ошибка сети: {text}"
@@ -138,11 +138,14 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
 
-    async def get(self, url: str, keep_html: bool = True) -> Body:
-        """GET a URL. HTML is returned in memory; anything else is streamed to a blob file."""
+    async def get(self, url: str, keep_html: bool = True, revalidate: str | None = None) -> Body:
+        """GET a URL. HTML is returned in memory; anything else is streamed to a blob file.
+
+        ``revalidate`` names the URL whose previous fetch (ETag, Last-Modified) makes this a
+        conditional request; a 304 answer then returns that fetch again, without a body."""
         attempt = 0
         while True:
-            body = await self._get_once(url, keep_html)
+            body = await self._get_once(url, keep_html, revalidate)
             status = body.fetch.status
             retryable = body.fetch.verdict == "dead" and (
                 status in _RETRY_STATUSES or (status is None and "тайм-аут" in (body.fetch.error or ""))
@@ -152,18 +155,18 @@ class Fetcher:
             attempt += 1
             await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
 
-    async def _get_once(self, url: str, keep_html: bool) -> Body:
+    async def _get_once(self, url: str, keep_html: bool, revalidate: str | None) -> Body:
         assert self._client is not None, "use Fetcher as an async context manager"
         host = host_of(url)
         async with self._global, self._hosts[host]:
             await self._be_polite(host)
             try:
-                request = self._client.build_request("GET", url, headers=self._conditional_headers(url))
+                request = self._client.build_request("GET", url, headers=self._conditional_headers(revalidate))
                 response = await self._client.send(request, stream=True)
             except Exception as exc:  # every transport failure becomes a verdict
                 return Body(Fetch(url=url, verdict="dead", error=describe_error(exc)), None, None)
             try:
-                return await self._read(url, response, keep_html)
+                return await self._read(url, response, keep_html, revalidate)
             except Exception as exc:
                 return Body(Fetch(url=url, verdict="dead", status=response.status_code,
                                   error=describe_error(exc)), None, None)
@@ -178,8 +181,8 @@ class Fetcher:
             await asyncio.sleep(wait)
         self._last_request[host] = time.monotonic()
 
-    def _conditional_headers(self, url: str) -> dict[str, str]:
-        old = self.previous.get(url)
+    def _conditional_headers(self, url: str | None) -> dict[str, str]:
+        old = self.previous.get(url) if url else None
         headers: dict[str, str] = {}
         if old is None or not old.ok or not old.sha256:
             return headers
@@ -189,7 +192,7 @@ class Fetcher:
             headers["If-Modified-Since"] = old.last_modified
         return headers
 
-    async def _read(self, url: str, response: httpx.Response, keep_html: bool) -> Body:
+    async def _read(self, url: str, response: httpx.Response, keep_html: bool, revalidate: str | None) -> Body:
         redirects = tuple(normalize(str(r.url)) for r in response.history)
         content_type = response.headers.get("content-type")
         base = Fetch(
@@ -198,9 +201,9 @@ class Fetcher:
             last_modified=response.headers.get("last-modified"), redirects=redirects,
             filename=filename_from_disposition(response.headers.get("content-disposition")),
         )
-        if response.status_code == 304 and url in self.previous:
-            old = self.previous[url]
-            return Body(replace(old, status=304, redirects=redirects, blob=None), None, None)
+        if response.status_code == 304 and revalidate in self.previous:
+            old = self.previous[revalidate]
+            return Body(replace(old, url=url, status=304, redirects=redirects, blob=None), None, None)
         if response.status_code >= 400:
             return Body(replace(base, verdict="dead", error=f"HTTP {response.status_code} {response.reason_phrase}"),
                         None, None)

@@ -305,8 +305,23 @@ def _is_group_row(row: Tag) -> bool:
     return bool(text) and len(text) <= 200 and (colspan is None or str(colspan).strip() != "1")
 
 
+def _own_text(anchor: Tag) -> str:
+    """The anchor's text without what broken HTML nested into it (a list item, another link)."""
+    parts = []
+    for piece in anchor.find_all(string=True):
+        owner = piece.parent
+        while owner is not None and owner is not anchor and owner.name not in _NESTED_BLOCKS:
+            owner = owner.parent
+        if owner is anchor:
+            parts.append(str(piece))
+    return clean_text(" ".join(parts))
+
+
+_NESTED_BLOCKS = frozenset({"a", "li", "ul", "ol", "table", "tr"})
+
+
 def _link_text(anchor: Tag) -> str:
-    text = clean_text(anchor.get_text(" ")) or clean_text(anchor.get("title", ""))
+    text = _own_text(anchor) or clean_text(anchor.get("title", ""))
     if text and not _GENERIC_LINK_TEXT.match(text):
         return text
     row = anchor.find_parent("tr")

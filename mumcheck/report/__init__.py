@@ -36,7 +36,8 @@ def build_report(*, run_id: int | None, started: str, finished: str, profile: Pr
         "score": _score(score, profile),
         "stats": {
             "pages": len(crawl.pages), "links": len(documents), "documents": len(downloaded),
-            "bytes": sum(f.size or 0 for f in crawl.fetches), "seconds": round(crawl.seconds, 2),
+            "bytes": crawl.bytes_received, "seconds": round(crawl.seconds, 2),
+            "not_modified": sum(1 for f in crawl.fetches if f.status == 304),
         },
         "notes": list(crawl.notes),
     }

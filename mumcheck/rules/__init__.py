@@ -79,7 +79,7 @@ def _responsible_found(documents, fetches, extractions, rules_directory) -> bool
               for group in (load_yaml("section.yaml", rules_directory).get("responsible_order") or [])]
 
     def names_it(text: str) -> bool:
-        text = text.lower().replace("ё", "е")
+        text = " ".join(text.lower().replace("ё", "е").split())
         return any(all(p.search(text) for p in group) for group in groups)
 
     for ref in documents:
@@ -87,7 +87,7 @@ def _responsible_found(documents, fetches, extractions, rules_directory) -> bool
             return True
         fetch = fetches.get(ref.link.url)
         extraction = extractions.get(fetch.sha256) if fetch and fetch.sha256 else None
-        if extraction and names_it(extraction.text[:4000]):
+        if extraction and names_it(extraction.text[:1500]):
             return True
     return False
 

@@ -1,0 +1,113 @@
+"""The command line as a user and a CI job meet it: demo, exit statuses, stored runs, help."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import SITE_DIRS, load_site_manifest
+from tests.e2e.test_fixture_sites import run_cli
+
+
+def test_demo_writes_the_contract_json(tmp_path):
+    out = tmp_path / "demo.json"
+    proc = run_cli("demo", "--format", "json", "--output", str(out), "--db", str(tmp_path / "db.sqlite"))
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    manifest = load_site_manifest("demo")
+    rules = sorted(f["rule"] for f in report["findings"])
+    assert rules == sorted(item["rule"] for item in manifest["expected_findings"])
+    assert report["site"]["start_url"].startswith("http://127.0.0.1:")
+    assert report["score"]["zone"] in ("red", "orange", "yellow", "green")
+    assert 0 < report["score"]["total"] < report["score"]["max"] == 442
+
+
+def test_demo_prints_a_readable_report(tmp_path):
+    proc = run_cli("demo", "--db", str(tmp_path / "db.sqlite"))
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "Оценка (предварительная)" in out
+    assert "Что исправить" in out
+    assert "не открывается" in out and "скан без текстового слоя" in out
+    assert "\x1b[" not in out  # no colours when not on a terminal
+
+
+def test_fail_on_never_exits_zero(tmp_path, serve):
+    server = serve(SITE_DIRS["list"])
+    proc = run_cli("check", server.url("/"), "--fail-on", "never", "--db", str(tmp_path / "db.sqlite"), "-q")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_ignored_rules_are_not_reported(tmp_path, serve):
+    server = serve(SITE_DIRS["list"])
+    out = tmp_path / "r.json"
+    proc = run_cli("check", server.url("/"), "--ignore", "link", "--ignore", "structure.stage_missing",
+                   "-f", "json", "-o", str(out), "--db", str(tmp_path / "db.sqlite"), "-q")
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert proc.returncode == 0
+    assert not [f for f in report["findings"] if f["rule"].startswith("link.") or f["rule"] == "structure.stage_missing"]
+
+
+def test_stored_run_renders_again_without_crawling(tmp_path, serve):
+    db = str(tmp_path / "db.sqlite")
+    server = serve(SITE_DIRS["table"])
+    first = tmp_path / "first.json"
+    run_cli("check", server.url("/"), "-f", "json", "-o", str(first), "--db", db, "-q")
+    server.stop()  # the site is gone: `report` must not need it
+    again = tmp_path / "again.json"
+    proc = run_cli("report", "last", "-f", "json", "-o", str(again), "--db", db)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(again.read_text(encoding="utf-8")) == json.loads(first.read_text(encoding="utf-8"))
+    listing = run_cli("runs", "--db", db)
+    assert listing.returncode == 0 and server.base_url in listing.stdout
+
+
+def test_section_missing_is_an_error(make_site, tmp_path):
+    site = make_site({"index.html": "<html><head><meta charset='utf-8'><title>Управление образования</title></head>"
+                                    "<body><h1>Новости</h1><a href='/news/'>Новости</a></body></html>"})
+    out = tmp_path / "r.json"
+    proc = run_cli("check", site.url("/"), "-f", "json", "-o", str(out), "--db", str(tmp_path / "db"), "-q")
+    assert proc.returncode == 1
+    rules = [f["rule"] for f in json.loads(out.read_text(encoding="utf-8"))["findings"]]
+    assert rules == ["structure.section_missing"]
+
+
+def test_bad_arguments_exit_2_with_one_line(tmp_path):
+    proc = run_cli("check", "http://127.0.0.1:9/", "--profile", "no-such-profile", "--db", str(tmp_path / "db"))
+    assert proc.returncode == 2
+    assert "Профиль «no-such-profile» не найден" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert run_cli("check").returncode == 2
+    assert run_cli("report", "nonsense", "--db", str(tmp_path / "db")).returncode == 2
+
+
+def test_unreadable_database_exits_2(tmp_path):
+    bad = tmp_path / "not.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    proc = run_cli("runs", "--db", str(bad))
+    assert proc.returncode == 2
+    assert "не открывается" in proc.stderr
+
+
+def test_help_answers_the_question():
+    top = run_cli("--help")
+    assert top.returncode == 0
+    for command in ("check", "demo", "report", "rules", "runs"):
+        assert command in top.stdout
+    check = run_cli("check", "--help")
+    assert "--fail-on" in check.stdout and "--profile" in check.stdout and "Коды выхода" not in check.stdout
+
+
+def test_rules_lists_every_contract_rule():
+    proc = run_cli("rules", "--profile", "perm-2023")
+    assert proc.returncode == 0
+    for rule in ("structure.section_missing", "structure.direction_missing", "structure.stage_missing",
+                 "structure.responsible_missing", "link.dead", "doc.no_text", "doc.unreadable"):
+        assert rule in proc.stdout
+    assert "Цели и задачи" in proc.stdout
+
+
+def test_unreachable_site_exits_2_and_says_why(tmp_path):
+    proc = run_cli("check", "http://127.0.0.1:9/", "--db", str(tmp_path / "db"))
+    assert proc.returncode == 2
+    assert "сайт не открывается" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -1,0 +1,183 @@
+"""Profiles: inheritance, points, stage requirements, zones and validation of profile files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mumcheck.profile import DEFAULT_PROFILE, available_profiles, load_profile
+from mumcheck.ruledata import RuleFileError, rules_dir
+
+DIRECTIONS = ("1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4")
+SIX = ("goals", "indicators", "analysis", "recommendations", "measures", "effectiveness")
+POINTS = {"1.1": 25, "1.2": 15, "1.3": 49, "1.4": 155, "2.1": 20, "2.2": 86, "2.3": 72, "2.4": 20}
+
+
+def test_default_is_perm():
+    assert DEFAULT_PROFILE == "perm-2023"
+    assert {"perm-2023", "fioko-2022"} <= set(available_profiles())
+
+
+def test_perm_extends_fioko():
+    perm, fioko = load_profile("perm-2023"), load_profile("fioko-2022")
+    assert perm.id == "perm-2023" and fioko.id == "fioko-2022"
+    assert perm.title != fioko.title
+    # inherited from fioko-2022
+    assert perm.stages == fioko.stages
+    assert perm.direction_points == fioko.direction_points
+    assert perm.zones == fioko.zones
+    assert perm.unverified_note == fioko.unverified_note and perm.unverified_note
+    assert perm.verified is False
+    # overridden
+    assert perm.requires_responsible is True and fioko.requires_responsible is False
+    assert perm.requires_section and fioko.requires_section
+
+
+def test_points():
+    for name in ("perm-2023", "fioko-2022"):
+        profile = load_profile(name)
+        assert profile.direction_points == {k: float(v) for k, v in POINTS.items()}
+        assert sum(profile.direction_points.values()) == 442 == profile.total_points
+        assert profile.block_points == {"1": 244.0, "2": 198.0}
+        assert sum(v for k, v in profile.direction_points.items() if k.startswith("1.")) == 244
+        assert profile.directions == DIRECTIONS
+
+
+def test_stages():
+    profile = load_profile("perm-2023")
+    assert tuple(s.id for s in profile.stages) == SIX
+    assert profile.stage("indicators").covers == ("indicators", "methods", "monitoring")
+    assert profile.stage("measures").covers == ("measures", "decisions")
+    assert profile.stage("goals").title == "Цели и задачи"
+    with pytest.raises(KeyError):
+        profile.stage("methods")
+
+
+def test_stage_requirements():
+    perm = load_profile("perm-2023")
+    for code in ("1.1", "1.2"):
+        assert perm.required_stages(code) == ()
+    for code in ("1.3", "1.4", "2.1", "2.2", "2.3", "2.4"):
+        assert perm.required_stages(code) == SIX
+    assert perm.required_stages("3.1") == ()
+    fioko = load_profile("fioko-2022")
+    assert all(fioko.required_stages(code) == () for code in DIRECTIONS)
+
+
+@pytest.mark.parametrize("percent,zone", [
+    (100, "green"), (75, "green"), (74.9, "yellow"), (55, "yellow"), (54.9, "orange"),
+    (35, "orange"), (34.9, "red"), (0, "red"),
+])
+def test_zone_of(percent, zone):
+    profile = load_profile("perm-2023")
+    assert profile.zones == (("green", 75.0), ("yellow", 55.0), ("orange", 35.0), ("red", 0.0))
+    assert profile.zone_of(percent) == zone
+
+
+def test_zone_below_every_threshold_is_lowest():
+    assert load_profile("perm-2023").zone_of(-1) == "red"
+
+
+def test_unknown_profile_lists_available():
+    with pytest.raises(RuleFileError) as info:
+        load_profile("tver-2024")
+    message = str(info.value)
+    assert "«tver-2024» не найден" in message
+    assert "fioko-2022" in message and "perm-2023" in message
+
+
+def test_bad_profile_name_rejected():
+    with pytest.raises(RuleFileError, match="Недопустимое имя профиля"):
+        load_profile("../checks")
+
+
+# --- broken profile files ---------------------------------------------------------------------
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(rules_dir(), target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} changed: {old!r} not found"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    lines = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
+    assert len(lines) == 1
+    return lines[0]
+
+
+def test_copy_loads(tmp_path):
+    folder = _copy(tmp_path)
+    copy = load_profile("perm-2023", str(folder))
+    assert copy.direction_points == load_profile("perm-2023").direction_points
+    assert available_profiles(str(folder)) == available_profiles()
+
+
+def test_unknown_key_names_file_and_line(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "profiles" / "perm-2023.yaml"
+    _edit(path, "requires:\n", "reqiures:\n")
+    with pytest.raises(RuleFileError) as info:
+        load_profile("perm-2023", str(folder))
+    message = str(info.value)
+    assert message.startswith(f"{path}:{_line_of(path, 'reqiures:')}: "), message
+    assert "неизвестный ключ «reqiures»" in message and "requires" in message
+
+
+def test_unknown_key_in_parent_profile(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "profiles" / "fioko-2022.yaml"
+    _edit(path, "\npoints:\n", "\npoint:\n")
+    with pytest.raises(RuleFileError) as info:
+        load_profile("perm-2023", str(folder))
+    assert str(info.value).startswith(f"{path}:{_line_of(path, 'point:')}: ")
+
+
+def test_self_extending_cycle(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder / "profiles" / "fioko-2022.yaml", "id: fioko-2022\n", "id: fioko-2022\nextends: perm-2023\n")
+    with pytest.raises(RuleFileError) as info:
+        load_profile("perm-2023", str(folder))
+    message = str(info.value)
+    assert "наследует сам себя" in message
+    assert "perm-2023 → fioko-2022 → perm-2023" in message
+
+
+def test_extends_itself(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder / "profiles" / "perm-2023.yaml", "extends: fioko-2022", "extends: perm-2023")
+    with pytest.raises(RuleFileError, match="наследует сам себя"):
+        load_profile("perm-2023", str(folder))
+
+
+def test_extends_unknown_profile(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder / "profiles" / "perm-2023.yaml", "extends: fioko-2022", "extends: fioko-2021")
+    with pytest.raises(RuleFileError, match="«fioko-2021» не найден"):
+        load_profile("perm-2023", str(folder))
+
+
+def test_required_stage_not_in_stages(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "profiles" / "perm-2023.yaml"
+    _edit(path, "stages: [goals, indicators,", "stages: [goals, targets, indicators,")
+    with pytest.raises(RuleFileError) as info:
+        load_profile("perm-2023", str(folder))
+    message = str(info.value)
+    assert "perm-2023.yaml" in message and "«targets»" in message
+
+
+def test_yaml_error_in_profile(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "profiles" / "perm-2023.yaml"
+    _edit(path, "  section: true\n", "  section: true\n section: false\n")
+    with pytest.raises(RuleFileError) as info:
+        load_profile("perm-2023", str(folder))
+    assert "ошибка YAML" in str(info.value)
+    assert str(info.value).startswith(f"{path}:")
