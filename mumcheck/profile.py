@@ -116,6 +116,11 @@ def _build(name: str, raw: dict) -> Profile:
                 raise ValueError(f"этап «{stage}» не описан в stages профиля")
         for direction in group["directions"]:
             requirements[str(direction)] = tuple(group["stages"])
+    for rule_id, override in (raw.get("rules") or {}).items():
+        if not isinstance(override, dict) or not set(override) <= {"severity", "enabled"}:
+            raise ValueError(f"rules.{rule_id}: допустимы только ключи severity и enabled")
+        if "severity" in override and override["severity"] not in ("error", "warning", "info"):
+            raise ValueError(f"rules.{rule_id}: важность «{override['severity']}» не из error, warning, info")
     points = raw.get("points", {})
     zones_raw = raw.get("zones", {}) or {}
     zones = tuple(sorted(((z["zone"], float(z["from"])) for z in zones_raw.get("thresholds", [])),

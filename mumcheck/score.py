@@ -3,7 +3,8 @@
 Following ФИОКО's method (components → direction → block → total → index → zone): each direction's
 maximum is split evenly over the profile's cycle stages (the sources give no finer split, so the
 profile marks it unverified), and a stage earns its share when it holds at least one document
-that opens and reads.
+that opens and is not corrupt. A scan counts: an expert reads it with their eyes; it only draws
+a warning because it cannot be searched.
 """
 
 from __future__ import annotations

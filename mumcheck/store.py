@@ -65,8 +65,16 @@ class Store:
     # --- schema ----------------------------------------------------------------------------
     def _create(self) -> None:
         db = self.db
-        if "meta" not in db.table_names():
+        tables = db.table_names()
+        if tables and "meta" not in tables:
+            raise StoreError(f"{self.path} — база SQLite другой программы, а не mumcheck; укажите другой файл (--db)")
+        if "meta" not in tables:
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+        else:
+            version = int(db["meta"].get("schema_version")["value"])
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"База {self.path} создана более новой версией mumcheck (схема {version}); "
+                                 "обновите mumcheck")
         db["runs"].create({
             "id": int, "started": str, "finished": str, "status": str, "start_url": str, "section_url": str,
             "profile": str, "tool_version": str, "score_total": float, "score_max": float, "score_percent": float,

@@ -181,3 +181,20 @@ def test_yaml_error_in_profile(tmp_path):
         load_profile("perm-2023", str(folder))
     assert "ошибка YAML" in str(info.value)
     assert str(info.value).startswith(f"{path}:")
+
+
+def test_rule_override_with_a_bad_severity_is_refused(tmp_path):
+    root = _copy(tmp_path)
+    path = root / "profiles" / "perm-2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nrules:\n  link.dead: {severity: fatal}\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match="важность «fatal»"):
+        load_profile("perm-2023", str(root))
+
+
+def test_rule_override_regrades_and_silences(tmp_path):
+    root = _copy(tmp_path)
+    path = root / "profiles" / "perm-2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "\nrules:\n  link.dead: {severity: warning}\n  doc.no_text: {enabled: false}\n", encoding="utf-8")
+    profile = load_profile("perm-2023", str(root))
+    assert profile.rule_overrides == {"link.dead": {"severity": "warning"}, "doc.no_text": {"enabled": False}}

@@ -225,3 +225,17 @@ def test_database_is_sqlite_with_schema_version(tmp_path):
     Store(path).close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("select value from meta where key='schema_version'").fetchone() == ("1",)
+
+
+def test_a_foreign_sqlite_database_is_refused(tmp_path):
+    import sqlite3
+
+    from mumcheck.store import Store, StoreError
+
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table invoices (id integer)")
+    with pytest.raises(StoreError, match="другой программы"):
+        Store(path)
+    with sqlite3.connect(path) as conn:
+        assert [r[0] for r in conn.execute("select name from sqlite_master where type='table'")] == ["invoices"]

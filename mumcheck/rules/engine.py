@@ -218,10 +218,14 @@ def _check_template(template: Any, facts: set[str], directory, path: list) -> No
     if not isinstance(template, str):
         _fail(directory, path, "сообщение должно быть строкой")
     try:
-        names = {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+        parts = [(field, spec, conversion) for _, field, spec, conversion in string.Formatter().parse(template)
+                 if field is not None]
     except ValueError as exc:
         _fail(directory, path, f"неверный шаблон сообщения: {exc}")
         return
+    if any(spec or conversion for _, spec, conversion in parts):
+        _fail(directory, path, "в подстановках сообщения не допускаются формат и преобразование ({факт}, без : и !)")
+    names = {field for field, _, _ in parts}
     if "" in names:  # «{}» would need a positional argument when the message is rendered
         _fail(directory, path, "в сообщении пустая подстановка {}: укажите имя факта, например {text}")
     for name in names:

@@ -29,9 +29,9 @@ def is_russian(message: str | None) -> bool:
 def write_pdf(path: Path, pages: list[str], *, title: str | None = None, author: str | None = None,
               user_password: str | None = None, image: Path | None = None) -> Path:
     """A text PDF with one page per string (fpdf2, DejaVu for Cyrillic)."""
-    fpdf = pytest.importorskip("fpdf")
-    if not FONT.exists():
-        pytest.skip("DejaVuSans.ttf is not installed")
+    import fpdf  # the `test` extra installs fpdf2
+
+    assert FONT.exists(), f"{FONT} is missing: install the Debian package fonts-dejavu-core"
     pdf = fpdf.FPDF()
     pdf.add_font("dejavu", "", str(FONT))
     pdf.set_font("dejavu", size=12)

@@ -365,3 +365,18 @@ def test_unknown_fact_with_block_value_points_at_the_fact(tmp_path):
     message = _error(folder)
     _assert_names(message, path, _line_of(path, "http_status:"))
     assert "неизвестный факт «http_status»" in message
+
+
+def test_format_specs_in_messages_are_refused_at_load(tmp_path):
+    import shutil
+
+    from mumcheck.ruledata import RuleFileError
+    from mumcheck.rules.engine import load_rules
+    from tests.conftest import REPO
+
+    target = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", target)
+    checks = target / "checks.yaml"
+    checks.write_text(checks.read_text(encoding="utf-8").replace("({error})", "({error!r})"), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="формат и преобразование"):
+        load_rules(str(target))
