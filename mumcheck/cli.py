@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -10,17 +11,22 @@ import click
 
 from mumcheck import __version__
 from mumcheck.crawl import CrawlOptions
-from mumcheck.crawl.fetch import FetchOptions
+from mumcheck.crawl.fetch import FetchOptions, validate_fetch_options
 from mumcheck.pipeline import CheckOptions, SiteUnreachable, check_site
+from mumcheck.config import load_config
 from mumcheck.profile import DEFAULT_PROFILE, available_profiles, load_profile
-from mumcheck.report import FORMATS, render
+from mumcheck.report import BINARY_FORMATS, FORMATS, render
+from mumcheck.report import EXTENSIONS as REPORT_EXTENSIONS
 from mumcheck.ruledata import RuleFileError
 from mumcheck.rules import SEVERITY_ORDER, load_rules
 from mumcheck.rules.engine import COMMON_FACTS, SUBJECT_FACTS
+from mumcheck.batch import RegionFileError
+from mumcheck.report.changes import CHANGE_FORMATS
+from mumcheck.report.region import REGION_FORMATS
 from mumcheck.store import Store, StoreError, default_db_path
 
 FAIL_ON = ("error", "warning", "info", "never")
-EXTENSIONS = {"text": "txt", "json": "json"}
+EXTENSIONS = {"text": "txt", "json": "json", **REPORT_EXTENSIONS}
 
 
 class ToolError(click.ClickException):
@@ -44,6 +50,8 @@ def _write_outputs(report: dict, formats: tuple[str, ...], output: str | None, q
     color = sys.stdout.isatty()
     if output is None:
         for fmt in formats:
+            if fmt in BINARY_FORMATS and sys.stdout.isatty():
+                raise ToolError(f"формат {fmt} нельзя вывести в терминал: укажите файл, например -o отчёт.{fmt}")
             click.echo(render(report, fmt, color=color and fmt == "text"), nl=False)
         return
     target = Path(output)
@@ -60,10 +68,13 @@ def _write_outputs(report: dict, formats: tuple[str, ...], output: str | None, q
             click.echo(f"Отчёт сохранён: {path}", err=True)
 
 
-def _save(path: Path, text: str) -> None:
+def _save(path: Path, text: str | bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ToolError(f"не удалось записать отчёт в {path}: {exc.strerror}") from exc
 
@@ -87,21 +98,27 @@ class _Progress:
             click.echo("", err=True)
 
 
-def check_options(func):
+def check_options(func=None, *, formats: tuple[str, ...] = FORMATS):
+    """The options every checking command shares; ``formats`` are the ones its output has."""
+    if func is None:
+        return lambda f: check_options(f, formats=formats)
     options = [
-        click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMATS),
-                     help="Формат отчёта: text (по умолчанию) или json. Можно указать несколько."),
+        click.option("--format", "-f", "formats", multiple=True, type=click.Choice(formats),
+                     help=f"Формат: {', '.join(formats)} (по умолчанию text). Можно указать несколько."),
         click.option("--output", "-o", type=click.Path(dir_okay=True),
                      help="Файл отчёта (или папка, если форматов несколько). Без него отчёт печатается."),
         click.option("--db", "db_path", type=click.Path(dir_okay=False),
                      help=f"База SQLite с историей проверок (по умолчанию {default_db_path()})."),
-        click.option("--profile", default=DEFAULT_PROFILE, show_default=True,
-                     help="Профиль требований: " + ", ".join(available_profiles()) + "."),
+        click.option("--profile", default=None,
+                     help="Профиль требований: " + ", ".join(available_profiles())
+                          + f" (по умолчанию — из mumcheck.toml, иначе {DEFAULT_PROFILE})."),
         click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
                      help="Код выхода 1, если есть замечания этой важности или выше."),
         click.option("--ignore", multiple=True, metavar="RULE",
                      help="Не применять правило (например link.dead) или группу (link). Можно повторять."),
         click.option("--no-extract", is_flag=True, help="Только проверить ссылки, не читая документы."),
+        click.option("--ocr", is_flag=True,
+                     help="Распознавать сканы и изображения (нужен tesseract-ocr-rus; см. mumcheck doctor)."),
         click.option("--max-pages", type=click.IntRange(1), default=300, show_default=True,
                      help="Не больше страниц раздела."),
         click.option("--max-depth", type=click.IntRange(1), default=3, show_default=True,
@@ -117,6 +134,12 @@ def check_options(func):
         click.option("--timeout", type=click.FloatRange(1), default=20.0, show_default=True,
                      help="Тайм-аут одного запроса, с."),
         click.option("--insecure", is_flag=True, help="Не проверять TLS-сертификаты сайтов."),
+        click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False), default=None,
+                     help="Файл PEM с дополнительными корневыми сертификатами (например, НУЦ Минцифры — "
+                          "Russian Trusted Root CA)."),
+        click.option("--ignore-robots", is_flag=True, help="Проверять и адреса, которые запрещает robots.txt сайта."),
+        click.option("--resolve", multiple=True, metavar="ХОСТ:ПОРТ:АДРЕС",
+                     help="Обращаться к ХОСТ:ПОРТ по адресу АДРЕС, как curl --resolve. Можно повторять."),
         click.option("--workers", type=click.IntRange(1), default=None,
                      help="Процессов для чтения документов (по умолчанию — по числу ядер)."),
         click.option("--quiet", "-q", is_flag=True, help="Без строки прогресса и служебных сообщений."),
@@ -126,26 +149,50 @@ def check_options(func):
     return func
 
 
-def _run_check(url: str, kw: dict) -> None:
+def _options_from(kw: dict) -> CheckOptions:
     crawl = CrawlOptions(
         max_pages=kw["max_pages"], max_depth=kw["max_depth"], max_documents=kw["max_documents"],
         fetch=FetchOptions(per_host=kw["per_host"], delay=kw["delay"], timeout=kw["timeout"],
-                           max_bytes=kw["max_mb"] * 1_048_576, verify=not kw["insecure"]),
+                           max_bytes=kw["max_mb"] * 1_048_576, verify=not kw["insecure"],
+                           ca_bundle=kw["ca_bundle"], robots=not kw["ignore_robots"], resolve=tuple(kw["resolve"])),
     )
-    options = CheckOptions(profile=kw["profile"], db_path=kw["db_path"], extract=not kw["no_extract"],
-                           crawl=crawl, ignore=tuple(kw["ignore"]), workers=kw["workers"])
-    progress = _Progress(enabled=sys.stderr.isatty() and not kw["quiet"])
     try:
-        result = check_site(url, options, progress=progress)
-    except (RuleFileError, StoreError, SiteUnreachable) as exc:
+        validate_fetch_options(crawl.fetch)
+    except ValueError as exc:
+        raise ToolError(str(exc)) from exc
+    try:  # mumcheck.toml / [tool.mumcheck] of the current directory; flags override it
+        config = load_config()
+    except RuleFileError as exc:
+        raise ToolError(str(exc)) from exc
+    return CheckOptions(profile=kw["profile"] or config.profile or DEFAULT_PROFILE, db_path=kw["db_path"],
+                        extract=not kw["no_extract"], crawl=crawl, ignore=config.ignore + tuple(kw["ignore"]),
+                        severity=tuple(config.severity.items()), workers=kw["workers"], ocr=kw.get("ocr", False))
+
+
+@contextlib.contextmanager
+def _tool_errors():
+    """Every failure of the tool itself ends as one Russian line on stderr and exit status 2."""
+    try:
+        yield
+    except (RuleFileError, StoreError, SiteUnreachable, RegionFileError) as exc:
         raise ToolError(str(exc)) from exc
     except KeyboardInterrupt:
-        raise ToolError("проверка прервана пользователем") from None
+        raise ToolError("проверка прервана пользователем; запустите команду снова, чтобы продолжить") from None
+    except click.ClickException:
+        raise
     except Exception as exc:  # a bug of ours: still one line and exit 2, details on request
         if os.environ.get("MUMCHECK_DEBUG"):
             raise
         raise ToolError(f"внутренняя ошибка ({exc.__class__.__name__}: {exc}); "
                         "подробности: MUMCHECK_DEBUG=1 mumcheck …") from exc
+
+
+def _run_check(url: str, kw: dict) -> None:
+    options = _options_from(kw)
+    progress = _Progress(enabled=sys.stderr.isatty() and not kw["quiet"])
+    try:
+        with _tool_errors():
+            result = check_site(url, options, progress=progress)
     finally:
         progress.done()
     _write_outputs(result.report, tuple(kw["formats"]), kw["output"], kw["quiet"])
@@ -264,8 +311,137 @@ def rules_command(profile, facts) -> None:
         click.echo(f"  Направления: {', '.join(chosen.directions)}")
         for direction, stages in chosen.stage_requirements.items():
             click.echo(f"  {direction}: " + ", ".join(chosen.stage(s).title for s in stages))
+        points = ", ".join(f"{code} — {value:g}" for code, value in chosen.direction_points.items())
+        click.echo(f"  Баллы: всего {chosen.total_points:g}; {points}")
+        for position in chosen.positions:
+            value = "?" if position.points is None else f"{position.points:g}"
+            click.echo(f"  позиция {position.id} ({value}): {position.title}")
+        if not chosen.verified:
+            click.echo(f"  Не подтверждено источниками: {chosen.unverified_note}")
     if facts:
         for subject, names in SUBJECT_FACTS.items():
             click.echo(f"\nФакты предмета {subject}:")
             for name, meaning in {**names, **COMMON_FACTS}.items():
                 click.echo(f"  {name:<22} {meaning}")
+
+
+def _batch_progress(enabled: bool):
+    def report(done: int, total: int, outcome: dict) -> None:
+        if enabled:
+            state = "готово" if outcome["status"] == "done" else f"не проверен: {outcome.get('error', '')}"
+            click.echo(f"[{done}/{total}] {outcome['name']} — {state}", err=True)
+    return report
+
+
+@main.command("batch")
+@click.argument("file", type=click.Path(dir_okay=False))
+@check_options(formats=REGION_FORMATS)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Сколько муниципалитетов проверять одновременно.")
+def batch_command(file: str, concurrency: int, **kw) -> None:
+    """Проверить все муниципалитеты региона из CSV-файла FILE (столбцы name,url, можно profile;
+    UTF-8 или windows-1251, разделитель «,» или «;»).
+
+    С --output ПАПКА в ней будут index.html (рейтинг, зоны, средние по направлениям) и отчёт
+    каждого муниципалитета. Прерванная проверка (Ctrl-C) продолжается с того же места при
+    повторном запуске той же команды.
+    """
+    from mumcheck.batch import BatchOptions, read_region, run_batch, write_region_outputs
+    from mumcheck.report.region import render_region
+
+    formats = tuple(kw["formats"]) or (("html", "json") if kw["output"] else ("text",))
+    with _tool_errors():
+        municipalities = read_region(file)
+        options = BatchOptions(check=_options_from(kw), concurrency=concurrency)
+        summary = run_batch(municipalities, options, progress=_batch_progress(not kw["quiet"]))
+        if kw["output"]:
+            per_site = "html" if "html" in FORMATS else "text"
+            for path in write_region_outputs(summary, kw["output"], formats, per_site, kw["db_path"]):
+                if not kw["quiet"] and path.parent == Path(kw["output"]):
+                    click.echo(f"Сводка сохранена: {path}", err=True)
+        else:
+            for fmt in formats:
+                click.echo(render_region(summary, fmt), nl=False)
+    failed = any(m["status"] != "done" for m in summary["municipalities"])
+    findings = [{"severity": s} for m in summary["municipalities"] for s, n in m["findings"].items() for _ in range(n)]
+    sys.exit(1 if failed and kw["fail_on"] != "never" else _fail_status(findings, kw["fail_on"]))
+
+
+@main.command("monitor")
+@click.argument("url", required=False)
+@click.option("--batch", "batch_file", type=click.Path(dir_okay=False), help="CSV региона вместо одного адреса.")
+@check_options(formats=CHANGE_FORMATS)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="С --batch: сколько муниципалитетов проверять одновременно.")
+def monitor_command(url: str | None, batch_file: str | None, concurrency: int, **kw) -> None:
+    """Проверить сайт снова и показать, что изменилось с прошлой проверки в базе: новые и
+    исправленные замечания, добавленные, удалённые и изменённые документы, страницы.
+
+    Код выхода 1 — только если появились новые замечания уровня --fail-on. Для ночного запуска
+    храните базу (--db) между запусками.
+    """
+    from mumcheck.monitor import compare, monitor_site
+    from mumcheck.report.changes import render_many
+
+    if bool(url) == bool(batch_file):
+        raise ToolError("укажите либо адрес сайта, либо --batch ФАЙЛ")
+    formats = tuple(kw["formats"]) or ("text",)
+    options = _options_from(kw)
+    with _tool_errors():
+        if url:
+            all_changes = [monitor_site(url if "://" in url else "http://" + url, options)]
+        else:
+            from mumcheck.batch import BatchOptions, read_region, run_batch
+
+            summary = run_batch(read_region(batch_file), BatchOptions(check=options, concurrency=concurrency),
+                                progress=_batch_progress(not kw["quiet"]))
+            with Store(options.db_path) as store:
+                all_changes = [compare(store, m["run_id"], store.previous_done_run(m["url"], before=m["run_id"]))
+                               for m in summary["municipalities"] if m["status"] == "done"]
+    for fmt in formats:
+        text = render_many(all_changes, fmt)
+        if kw["output"] and len(formats) == 1:
+            _save(Path(kw["output"]), text)
+        elif kw["output"]:
+            _save(Path(kw["output"]) / f"changes.{ {'junit': 'xml', 'markdown': 'md', 'text': 'txt'}.get(fmt, fmt) }", text)
+        else:
+            click.echo(text, nl=False)
+    new = [f for changes in all_changes for f in changes["new_findings"]]
+    sys.exit(_fail_status(new, kw["fail_on"]))
+
+
+@main.command("doctor")
+def doctor_command() -> None:
+    """Какие системные программы для чтения документов установлены и как поставить недостающие."""
+    from mumcheck.extract.tools import available_tools
+
+    tools = available_tools()
+    click.echo("Программы для чтения документов:")
+    for tool in tools:
+        mark = "есть" if tool.present else "нет "
+        click.echo(f"  [{mark}] {tool.name} — {tool.purpose}: {tool.detail}")
+        if not tool.present:
+            click.echo(f"         установить: {tool.install}")
+    missing = sum(not tool.present for tool in tools)
+    click.echo("Всё установлено." if not missing else
+               f"Не хватает программ: {missing}. Без них такие документы отмечаются как непрочитанные.")
+
+
+@main.command("history")
+@click.argument("url")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="База SQLite с историей проверок.")
+@click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
+def history_command(url: str, db_path: str | None, limit: int) -> None:
+    """История проверок сайта URL: оценка и число замечаний по каждому запуску."""
+    from mumcheck.monitor import history
+
+    with _tool_errors():
+        rows = history(url if "://" in url else "http://" + url, db_path, limit)
+    if not rows:
+        click.echo("Проверок этого сайта в базе нет.")
+        return
+    click.echo(f"{'№':>5}  {'дата':<25} {'оценка':<22} {'ошибок':>6} {'предупр.':>8}")
+    for row in rows:
+        score = (f"{row['score_total']:g} из {row['score_max']:g} ({row['score_percent']:g} %)"
+                 if row["score_max"] else row["status"])
+        click.echo(f"{row['id']:>5}  {row['started']:<25} {score:<22} {row['errors'] or 0:>6} {row['warnings'] or 0:>8}")

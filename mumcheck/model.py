@@ -52,7 +52,11 @@ class Page:
 class Fetch:
     """What happened when a URL was requested.
 
-    ``verdict`` is one of: ``ok``, ``dead``, ``skipped`` (not fetched on purpose, see ``error``).
+    ``verdict`` is one of: ``ok``, ``dead``, ``skipped`` (not fetched on purpose, see ``error``),
+    ``soft404`` (200, but the page says «not found»), ``auth_required`` (401/403 or a login form),
+    ``not_document`` (a document was promised, a page or nothing came), ``cloud_storage`` (not
+    fetched: a cloud share), ``tls`` (the certificate was refused; a warning, not dead). ``error``
+    says why, in Russian.
     A link that goes through an intermediate «file card» page keeps the card in ``via``.
     """
 
@@ -184,6 +188,8 @@ class Finding:
 class StageScore:
     total: float
     max: float
+    percent: float = 0.0  # of the stage's (cycle component's) maximum
+    evidence: tuple[str, ...] = ()  # URLs of the documents that earned the points
 
 
 @dataclass(frozen=True)
@@ -202,3 +208,16 @@ class Score:
     zone: str
     directions: dict[str, DirectionScore]
     provisional: bool = True
+    blocks: dict[str, BlockScore] = field(default_factory=dict)  # "1", "2" → block of directions
+
+
+@dataclass(frozen=True)
+class BlockScore:
+    """One of ФИОКО's two blocks: «Механизмы управления качеством образовательных результатов»
+    (1.1–1.4) and «… образовательной деятельности» (2.1–2.4)."""
+
+    title: str
+    total: float
+    max: float
+    percent: float
+    directions: tuple[str, ...] = ()

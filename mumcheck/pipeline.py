@@ -4,6 +4,7 @@ with every run kept in the store. Plain data in, plain data out; the CLI only ca
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
@@ -39,6 +40,7 @@ class CheckOptions:
     workers: int | None = None
     extract_timeout: float = 120.0
     rules_dir: str | None = None
+    ocr: bool = False  # recognise scans and images with tesseract (when installed)
 
 
 @dataclass(frozen=True)
@@ -57,63 +59,83 @@ def prepare(options: CheckOptions):
 
 
 def check_site(start_url: str, options: CheckOptions | None = None, progress: Progress | None = None) -> CheckResult:
+    """Check one municipality: the synchronous entry point (its own store and extractor pool)."""
     options = options or CheckOptions()
+    prepare(options)
+
+    async def run() -> CheckResult:
+        with Store(options.db_path) as store, open_pool(options) as pool:
+            return await check_site_async(start_url, options, store, pool, progress)
+
+    return asyncio.run(run())
+
+
+def open_pool(options: CheckOptions):
+    """The extractor process pool for a run (a null context when documents are not read)."""
+    if not options.extract:
+        return contextlib.nullcontext(None)
+    return contextlib.closing(ExtractorPool(workers=options.workers, timeout=options.extract_timeout,
+                                            ocr=options.ocr))
+
+
+async def check_site_async(start_url: str, options: CheckOptions, store: Store, pool: ExtractorPool | None,
+                           progress: Progress | None = None, run_id: int | None = None) -> CheckResult:
+    """Check one municipality inside a running event loop, sharing a store and an extractor pool
+    with other checks (a region batch runs many of these at once)."""
     start_url = normalize(start_url)
     vocab, profile = prepare(options)
-    with Store(options.db_path) as store:
-        run_id = store.begin_run(start_url, profile.id, __version__)
-        started = now()
-        try:
-            crawl, extractions = asyncio.run(_crawl_and_extract(start_url, vocab, options, store, progress))
-            _require_start_page(crawl)
-            structure = classify(crawl, vocab, profile)
-            findings = check(structure, crawl, extractions, profile, vocab, ignore=options.ignore,
-                             severity=dict(options.severity), rules_directory=options.rules_dir)
-            score = estimate(structure, crawl, extractions, profile)
-            report = build_report(run_id=run_id, started=started, finished=now(), profile=profile, crawl=crawl,
-                                  structure=structure, extractions=extractions, findings=findings, score=score,
-                                  site_title=crawl.site_title)
-            store.finish_run(run_id, crawl, structure, findings, report)
-        except BaseException as exc:
-            store.fail_run(run_id, f"{exc.__class__.__name__}: {exc}")
-            raise
+    run_id = run_id or store.begin_run(start_url, profile.id, __version__)
+    started = now()
+    try:
+        crawl, extractions = await _crawl_and_extract(start_url, vocab, options, store, pool, progress)
+        _require_start_page(crawl)
+        structure = classify(crawl, vocab, profile)
+        findings = check(structure, crawl, extractions, profile, vocab, ignore=options.ignore,
+                         severity=dict(options.severity), rules_directory=options.rules_dir)
+        score = estimate(structure, crawl, extractions, profile, findings)
+        report = build_report(run_id=run_id, started=started, finished=now(), profile=profile, crawl=crawl,
+                              structure=structure, extractions=extractions, findings=findings, score=score,
+                              site_title=crawl.site_title)
+        store.finish_run(run_id, crawl, structure, findings, report)
+    except BaseException as exc:
+        store.fail_run(run_id, f"{exc.__class__.__name__}: {exc}")
+        raise
     return CheckResult(run_id=run_id, report=report, findings=tuple(findings))
 
 
-async def _crawl_and_extract(start_url: str, vocab, options: CheckOptions, store: Store,
+async def _crawl_and_extract(start_url: str, vocab, options: CheckOptions, store: Store, pool: ExtractorPool | None,
                              progress: Progress | None) -> tuple[CrawlResult, dict[str, Extraction]]:
     extractions: dict[str, Extraction] = {}
     tasks: dict[str, asyncio.Task] = {}
     previous = store.previous_fetches(start_url)
     with tempfile.TemporaryDirectory(prefix="mumcheck-") as blob_dir:
-        pool = ExtractorPool(workers=options.workers, timeout=options.extract_timeout) if options.extract else None
+        async def extract_one(fetch: Fetch) -> None:
+            result = await pool.extract(fetch.blob, fetch.sha256, fetch.filename or _name_of(fetch),
+                                        fetch.content_type)
+            store.save_extraction(result)
+            extractions[fetch.sha256] = result
+            if progress:
+                progress("document", len(extractions))
+
+        def on_document(fetch: Fetch) -> None:
+            if fetch.sha256 in extractions or fetch.sha256 in tasks:
+                return
+            if fetch.truncated:
+                extractions[fetch.sha256] = _too_big(fetch, options.crawl.fetch.max_bytes)
+                return
+            cached = store.cached_extraction(fetch.sha256)
+            if cached is not None and options.ocr and pool is not None and _ocr_pending(cached):
+                cached = None  # read before without OCR: read it again now that OCR is on
+            if cached is not None:
+                extractions[fetch.sha256] = cached
+            elif pool is not None:
+                tasks[fetch.sha256] = asyncio.create_task(extract_one(fetch))
+
         try:
-            async def extract_one(fetch: Fetch) -> None:
-                result = await pool.extract(fetch.blob, fetch.sha256, fetch.filename or _name_of(fetch),
-                                            fetch.content_type)
-                store.save_extraction(result)
-                extractions[fetch.sha256] = result
-                if progress:
-                    progress("document", len(extractions))
-
-            def on_document(fetch: Fetch) -> None:
-                if fetch.sha256 in extractions or fetch.sha256 in tasks:
-                    return
-                if fetch.truncated:
-                    extractions[fetch.sha256] = _too_big(fetch, options.crawl.fetch.max_bytes)
-                    return
-                cached = store.cached_extraction(fetch.sha256)
-                if cached is not None:
-                    extractions[fetch.sha256] = cached
-                elif pool is not None:
-                    tasks[fetch.sha256] = asyncio.create_task(extract_one(fetch))
-
             crawl = await crawl_async(start_url, vocab, blob_dir, options.crawl, previous, on_document, progress)
+        finally:  # the blobs go with the folder: extraction must be over by then
             if tasks:
-                await asyncio.gather(*tasks.values())
-        finally:
-            if pool is not None:
-                pool.close()
+                await asyncio.gather(*tasks.values(), return_exceptions=True)
     _fill_from_cache(crawl, extractions, store)
     return crawl, extractions
 
@@ -124,6 +146,10 @@ def _require_start_page(crawl: CrawlResult) -> None:
         from mumcheck.urls import display
 
         raise SiteUnreachable(f"сайт не открывается: {display(crawl.start_url)} — {start.error}")
+
+
+def _ocr_pending(extraction: Extraction) -> bool:
+    return extraction.is_scan and extraction.kind in ("pdf", "image") and "ocr" not in extraction.meta
 
 
 def _fill_from_cache(crawl: CrawlResult, extractions: dict[str, Extraction], store: Store) -> None:

@@ -97,6 +97,12 @@ class Store:
             "sha256": str, "kind": str, "text": str, "pages": int, "chars": int, "is_scan": int, "error": str,
             "title": str, "meta": str, "extracted": str,
         }, pk="sha256", if_not_exists=True)
+        db["batches"].create({"id": int, "digest": str, "profile": str, "started": str, "finished": str,
+                              "status": str}, pk="id", if_not_exists=True)
+        db["batch_items"].create({"batch_id": int, "position": int, "name": str, "url": str, "profile": str,
+                                  "status": str, "run_id": int, "error": str},
+                                 pk=("batch_id", "position"), foreign_keys=[("batch_id", "batches", "id")],
+                                 if_not_exists=True)
         for table, columns in (("pages", ["run_id"]), ("fetches", ["run_id", "url"]), ("links", ["run_id"]),
                                ("findings", ["run_id"]), ("runs", ["start_url", "status"])):
             db[table].create_index(columns, if_not_exists=True)
@@ -166,6 +172,60 @@ class Store:
             return {}
         return {row["url"]: _fetch_of(row) for row in self.db["fetches"].rows_where("run_id = ?", [rows[0]["id"]])}
 
+    def discard_run(self, run_id: int) -> None:
+        """Forget a run that was cut short (its rows and the run itself)."""
+        for table in ("pages", "fetches", "links", "findings"):
+            self.db[table].delete_where("run_id = ?", [run_id])
+        self.db["runs"].delete_where("id = ? and status != 'done'", [run_id])
+
+    def run_row(self, run_id: int) -> dict[str, Any]:
+        try:
+            return dict(self.db["runs"].get(run_id))
+        except sqlite_utils.db.NotFoundError:
+            raise StoreError(f"Запуск № {run_id} не найден в базе {self.path}") from None
+
+    def previous_done_run(self, start_url: str, before: int) -> int | None:
+        rows = list(self.db["runs"].rows_where("start_url = ? and status = 'done' and id < ?", [start_url, before],
+                                               order_by="id desc", limit=1, select="id"))
+        return rows[0]["id"] if rows else None
+
+    def run_documents(self, run_id: int) -> dict[str, str | None]:
+        """URL → sha256 of every link of a run that led to a document (None where it failed)."""
+        rows = self.db.query(
+            "select l.url, f.sha256, f.verdict, f.is_html from links l left join fetches f "
+            "on f.run_id = l.run_id and f.url = l.url where l.run_id = ?", [run_id])
+        return {row["url"]: (row["sha256"] if row["verdict"] == "ok" and not row["is_html"] else None) for row in rows}
+
+    def run_pages(self, run_id: int) -> set[str]:
+        return {row["url"] for row in self.db["pages"].rows_where("run_id = ?", [run_id], select="url")}
+
+    # --- region batches ----------------------------------------------------------------------
+    def open_batch(self, digest: str, profile: str, items: list[tuple[str, str, str | None]]) -> tuple[int, bool]:
+        """The unfinished batch with the same list (resumed: True), or a new one."""
+        rows = list(self.db["batches"].rows_where("digest = ? and status = 'running'", [digest],
+                                                  order_by="id desc", limit=1))
+        if rows:
+            return rows[0]["id"], True
+        table = self.db["batches"]
+        table.insert({"digest": digest, "profile": profile, "started": now(), "status": "running"})
+        batch_id = int(table.last_pk)
+        self.db["batch_items"].insert_all(
+            {"batch_id": batch_id, "position": position, "name": name, "url": url, "profile": item_profile,
+             "status": "pending"} for position, (name, url, item_profile) in enumerate(items))
+        return batch_id, False
+
+    def batch(self, batch_id: int) -> dict[str, Any]:
+        return dict(self.db["batches"].get(batch_id))
+
+    def batch_items(self, batch_id: int) -> list[dict[str, Any]]:
+        return list(self.db["batch_items"].rows_where("batch_id = ?", [batch_id], order_by="position"))
+
+    def set_batch_item(self, batch_id: int, position: int, **fields: Any) -> None:
+        self.db["batch_items"].update((batch_id, position), fields)
+
+    def finish_batch(self, batch_id: int) -> None:
+        self.db["batches"].update(batch_id, {"status": "done", "finished": now()})
+
     # --- the extraction cache --------------------------------------------------------------
     def cached_extraction(self, sha256: str) -> Extraction | None:
         try:
@@ -177,8 +237,8 @@ class Store:
                           title=row["title"], meta=json.loads(row["meta"] or "{}"))
 
     def save_extraction(self, extraction: Extraction) -> None:
-        if extraction.meta.get("timeout") or extraction.meta.get("crashed"):
-            return  # the worker timed out or died: not a fact about the file, try again next run
+        if extraction.meta.get("timeout") or extraction.meta.get("crashed") or extraction.meta.get("internal"):
+            return  # the worker timed out, died or hit a bug of ours: not a fact about the file
         self.db["documents"].upsert({
             "sha256": extraction.sha256, "kind": extraction.kind, "text": extraction.text,
             "pages": extraction.pages, "chars": extraction.chars, "is_scan": int(extraction.is_scan),

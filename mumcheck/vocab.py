@@ -8,12 +8,12 @@ normalised text, no I/O after loading.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from mumcheck.ruledata import load_yaml
+from mumcheck.ruledata import RuleFileError, line_of, load_yaml, rules_dir
 
 _NUMBERING = re.compile(r"^\s*(?:раздел\s+|направление\s+)?(?:[ivx]+\.|\d+(?:\.\d+)*\.?)\s*", re.I)
 _CODE = re.compile(r"(?<![\d.])([12])\.([1-4])(?![\d])")
@@ -42,6 +42,7 @@ class Direction:
     title: str
     names: tuple[str, ...]
     cues: tuple[tuple[str, ...], ...]
+    official: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, hash=False)  # year → (code, name)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,16 @@ class StageDef:
 
 
 @dataclass(frozen=True)
+class CycleDef:
+    """A grouping of subsections real sites use: «Полный цикл» (nine components), «Неполный цикл»."""
+
+    id: str
+    title: str
+    patterns: tuple[re.Pattern, ...]
+    components: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     section_names: tuple[str, ...]
     section_not_names: tuple[str, ...]
@@ -60,6 +71,22 @@ class Vocabulary:
     directions: tuple[Direction, ...]
     stages: tuple[StageDef, ...]
     blocks: dict[int, str]
+    cycles: tuple[CycleDef, ...] = ()
+
+    def cycle_of(self, text: str) -> CycleDef | None:
+        """The cycle a heading like «Трек 2. Воспитание (Неполный цикл)» announces, or None."""
+        norm = normalize_text(text)
+        for cycle in self.cycles:
+            if any(p.search(norm) for p in cycle.patterns):
+                return cycle
+        return None
+
+    def official_name(self, code: str, year: int) -> str:
+        """The direction's name in the ФИОКО criteria of that year (the latest known one otherwise)."""
+        direction = self.direction(code)
+        if year in direction.official:
+            return direction.official[year][1]
+        return direction.title
 
     # --- the section -------------------------------------------------------------------
     def is_section_name(self, text: str) -> bool:
@@ -140,11 +167,55 @@ def _compile_stage(raw: dict) -> StageDef:
     )
 
 
+_KEYS = {
+    "directions.yaml": ({"directions", "blocks"}, "directions",
+                        {"code", "block", "title", "names", "cues", "document_cues", "official"}),
+    "stages.yaml": ({"stages", "document_zones", "cycles"}, "stages",
+                    {"id", "title", "priority", "headings", "document_cues"}),
+}
+
+
+def _validate(name: str, doc, directory: str | None) -> None:
+    """Unknown keys and wrong shapes are refused with the file and line."""
+    top, listed, entry_keys = _KEYS[name]
+
+    def fail(path: list, problem: str) -> None:
+        line = line_of(name, path, directory)
+        raise RuleFileError(f"{rules_dir(directory) / name}:{line or '?'}: {problem}")
+
+    if not isinstance(doc, dict):
+        fail([], "файл должен быть словарём YAML")
+    for key in doc:
+        if key not in top:
+            fail([key], f"неизвестный ключ «{key}»; допустимы: {', '.join(sorted(top))}")
+    if not isinstance(doc.get(listed), list):
+        fail([], f"нужен список «{listed}:»")
+    for index, entry in enumerate(doc[listed]):
+        if not isinstance(entry, dict):
+            fail([listed, index], "элемент списка должен быть словарём")
+        for key in entry:
+            if key not in entry_keys:
+                fail([listed, index, key], f"неизвестный ключ «{key}»; допустимы: {', '.join(sorted(entry_keys))}")
+    for index, entry in enumerate(doc.get("cycles") or []):
+        if not isinstance(entry, dict) or set(entry) - {"id", "title", "headings", "components"}:
+            fail(["cycles", index], "цикл описывается ключами id, title, headings, components")
+        unknown = set(entry.get("components") or []) - {s["id"] for s in doc["stages"]}
+        if unknown:
+            fail(["cycles", index, "components"], f"неизвестный этап «{sorted(unknown)[0]}»")
+
+
+def _official(raw: list) -> dict[int, tuple[str, str]]:
+    return {int(year): (str(item.get("code", "")), " ".join(str(item["name"]).split()))
+            for item in raw or [] for year in item.get("years", [])}
+
+
 @lru_cache(maxsize=4)
 def load_vocabulary(rules_dir: str | None = None) -> Vocabulary:
     section = load_yaml("section.yaml", rules_dir)["section"]
     directions_doc = load_yaml("directions.yaml", rules_dir)
     stages_doc = load_yaml("stages.yaml", rules_dir)
+    _validate("directions.yaml", directions_doc, rules_dir)
+    _validate("stages.yaml", stages_doc, rules_dir)
     directions = tuple(
         Direction(
             code=str(d["code"]),
@@ -152,6 +223,7 @@ def load_vocabulary(rules_dir: str | None = None) -> Vocabulary:
             title=" ".join(str(d["title"]).split()),
             names=tuple(d.get("names", [])) or (d["title"],),
             cues=tuple(tuple(c) for c in d["cues"]),
+            official=_official(d.get("official")),
         )
         for d in directions_doc["directions"]
     )
@@ -163,4 +235,6 @@ def load_vocabulary(rules_dir: str | None = None) -> Vocabulary:
         directions=directions,
         stages=stages,
         blocks={int(b["number"]): b["title"] for b in directions_doc.get("blocks", [])},
+        cycles=tuple(CycleDef(id=c["id"], title=c["title"], patterns=tuple(re.compile(p) for p in c["headings"]),
+                              components=tuple(c["components"])) for c in stages_doc.get("cycles") or []),
     )

@@ -158,8 +158,8 @@ def test_extends_itself(tmp_path):
 
 def test_extends_unknown_profile(tmp_path):
     folder = _copy(tmp_path)
-    _edit(folder / "profiles" / "perm-2023.yaml", "extends: fioko-2022", "extends: fioko-2021")
-    with pytest.raises(RuleFileError, match="«fioko-2021» не найден"):
+    _edit(folder / "profiles" / "perm-2023.yaml", "extends: fioko-2022", "extends: fioko-2019")
+    with pytest.raises(RuleFileError, match="«fioko-2019» не найден"):
         load_profile("perm-2023", str(folder))
 
 
@@ -198,3 +198,51 @@ def test_rule_override_regrades_and_silences(tmp_path):
                     + "\nrules:\n  link.dead: {severity: warning}\n  doc.no_text: {enabled: false}\n", encoding="utf-8")
     profile = load_profile("perm-2023", str(root))
     assert profile.rule_overrides == {"link.dead": {"severity": "warning"}, "doc.no_text": {"enabled": False}}
+
+
+# --- fioko-2021 and ФИОКО positions ------------------------------------------------------------
+def test_fioko_2021_points_from_the_sources():
+    profile = load_profile("fioko-2021")
+    assert profile.total_points == 902 and profile.block_points == {"1": 480}
+    assert profile.direction_points == {"1.1": 149}  # the others are not in the sources
+    assert profile.stage_points["1.1"] == {"goals": 27, "indicators": 20}
+    assert profile.verified is False and "902" in profile.unverified_note
+    goals = [p for p in profile.positions if p.stage == "goals"]
+    assert [p.points for p in goals] == [6, 6, 6, 3, 3, 3] and sum(p.points for p in goals) == 27
+    assert all(p.direction == "1.1" and p.verified and p.evidence for p in profile.positions)
+
+
+@pytest.mark.parametrize("old, new, problem", [
+    ("    stage: goals\n    title: Наличие муниципальной цели и задач по оценке",
+     "    stage: targets\n    title: Наличие муниципальной цели и задач по оценке", "этап «targets» не описан"),
+    ("    points: 3\n    verified: true\n    evidence: [функциональной", "    points: три\n    verified: true\n    evidence: [функциональной",
+     "points должно быть числом"),
+    ("  - id: 1.1-goals-fg\n", "  - id: 1.1-goals-fg\n    weight: 2\n", "неизвестный ключ «weight»"),
+    ("  - id: 1.1-goals-fg\n", "  - id: 1.1-goals-noo\n", "описана дважды"),
+])
+def test_bad_position_names_file_and_line(tmp_path, old, new, problem):
+    folder = _copy(tmp_path)
+    path = folder / "profiles" / "fioko-2021.yaml"
+    _edit(path, old, new)
+    with pytest.raises(RuleFileError) as info:
+        load_profile("fioko-2021", str(folder))
+    message = str(info.value)
+    line = _line_of(path, "- id: 1.1-goals-fg") if "fg" in old and "fg" in new else None
+    assert message.startswith(f"{path}:"), message
+    assert problem in message
+    if line:
+        assert message.startswith(f"{path}:{line}:"), message
+
+
+def test_readme_region_profile_is_one_yaml_file_that_loads(tmp_path):
+    """The README shows a new region's checklist as one YAML file and nothing else: it must load."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Чек-лист своего региона", 1)[1]
+    text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    folder = _copy(tmp_path)
+    (folder / "profiles" / "kray-2024.yaml").write_text(text, encoding="utf-8")
+    profile = load_profile("kray-2024", str(folder))
+    assert profile.requires_responsible and profile.total_points == 442
+    assert profile.required_stages("1.1") == SIX
+    assert profile.rule_overrides["placement.wrong_stage"] == {"enabled": False}
+    assert "kray-2024" in available_profiles(str(folder))

@@ -82,3 +82,50 @@ def test_not_directions(text):
 ])
 def test_stage_headings(heading, stage):
     assert stage_of_heading(heading, V, P) == stage
+
+
+# --- official names, cycles, validation ---------------------------------------------------------
+def test_official_names_per_year():
+    assert V.official_name("2.3", 2022) == "Система организации воспитания обучающихся"
+    assert V.official_name("2.3", 2021) == "Система организации воспитания и социализации обучающихся"
+    assert V.direction("2.3").official[2021][0] == "2.5"  # 2021 numbered it otherwise
+    assert V.official_name("1.4", 2030) == V.direction("1.4").title
+
+
+@pytest.mark.parametrize("heading, cycle, components", [
+    ("Трек 1. Система оценки качества подготовки обучающихся (Полный цикл)", "full", 9),
+    ("Трек 2. Воспитание (Неполный цикл)", "partial", 3),
+    ("НЕПОЛНЫЙ УПРАВЛЕНЧЕСКИЙ ЦИКЛ", "partial", 3),
+])
+def test_full_and_partial_cycle_headings(heading, cycle, components):
+    found = V.cycle_of(heading)
+    assert found.id == cycle and len(found.components) == components
+    if cycle == "partial":
+        assert found.components == ("measures", "decisions", "effectiveness")
+
+
+def test_plain_heading_names_no_cycle():
+    assert V.cycle_of("Цели и задачи") is None
+
+
+@pytest.mark.parametrize("name, old, new, problem", [
+    ("directions.yaml", "    block: 1\n", "    blok: 1\n", "неизвестный ключ «blok»"),
+    ("stages.yaml", "    priority: 80\n", "    prority: 80\n", "неизвестный ключ «prority»"),
+    ("stages.yaml", "    components: [measures, decisions, effectiveness]", "    components: [measures, decision]",
+     "неизвестный этап «decision»"),
+])
+def test_unknown_keys_refused_with_file_and_line(tmp_path, name, old, new, problem):
+    import shutil
+
+    from mumcheck.ruledata import RuleFileError, rules_dir
+
+    folder = tmp_path / "rules"
+    shutil.copytree(rules_dir(), folder)
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if new.splitlines()[0] in l)
+    with pytest.raises(RuleFileError) as info:
+        load_vocabulary(str(folder))
+    assert str(info.value).startswith(f"{path}:{line}:") and problem in str(info.value)

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Awaitable, Callable, Mapping
 from urllib.parse import urlsplit
 
+from mumcheck.crawl.cloud import cloud_link
 from mumcheck.crawl.fetch import Body, Fetcher, FetchOptions
 from mumcheck.crawl.parse import ParsedPage, parse_page
+from mumcheck.crawl.traps import TrapGuard
+from mumcheck.crawl.verdicts import PageLook, login_reason, look_at, same_template, says_not_found
 from mumcheck.model import CrawlResult, Fetch, LinkRef, Page
-from mumcheck.urls import is_under, same_host
+from mumcheck.urls import is_under, normalize, same_host
 from mumcheck.vocab import Vocabulary
 
 DOCUMENT_EXTENSIONS = frozenset({
@@ -59,6 +62,7 @@ async def crawl_async(start_url: str, vocab: Vocabulary, blob_dir: str, options:
                       previous: Mapping[str, Fetch] | None = None, on_document: OnDocument | None = None,
                       progress: Callable[[str, int], None] | None = None) -> CrawlResult:
     options = options or CrawlOptions()
+    start_url = normalize(start_url)
     started = time.monotonic()
     async with Fetcher(options.fetch, blob_dir, previous) as fetcher:
         walk = _SiteWalk(start_url, vocab, options, fetcher, on_document, progress)
@@ -69,6 +73,11 @@ async def crawl_async(start_url: str, vocab: Vocabulary, blob_dir: str, options:
             walk.notes.append(f"Проверка сайта остановлена по лимиту времени ({options.site_timeout:.0f} с); "
                               "часть ссылок не проверена.")
             walk.cancel_pending()
+        walk.notes.extend(walk.traps.notes())
+        if fetcher.robots_skipped:
+            walk.notes.append(f"Файл robots.txt сайта запрещает обход части адресов — не проверено: "
+                              f"{len(fetcher.robots_skipped)}, например {fetcher.robots_skipped[0]} "
+                              "(проверить всё же: --ignore-robots).")
         return replace(walk.result(time.monotonic() - started), bytes_received=fetcher.bytes_received)
 
 
@@ -83,6 +92,8 @@ class _SiteWalk:
         self.fetches: dict[str, Fetch] = {}
         self.pages: dict[str, Page] = {}
         self.parsed: dict[str, ParsedPage] = {}
+        self.looks: dict[str, PageLook] = {}
+        self.traps = TrapGuard()
         self.resource_tasks: dict[str, asyncio.Task] = {}
         self.notes: list[str] = []
         self.section_url: str | None = None
@@ -189,7 +200,7 @@ class _SiteWalk:
             batch, queue = queue, []
             parsed = await asyncio.gather(*(self._get_page(url) for url, _, _ in batch))
             for (url, depth, trail), page in zip(batch, parsed):
-                if page is None:
+                if page is None or (depth > 0 and self._not_a_real_page(url)):
                     continue
                 if len(self.pages) >= self.options.max_pages:
                     self.notes.append(f"Достигнут лимит страниц ({self.options.max_pages}); "
@@ -202,9 +213,32 @@ class _SiteWalk:
                     if self._follows(link, depth):
                         if link.url not in queued:
                             queued.add(link.url)
+                            if self.traps.is_trap(link.url):
+                                self.fetches.setdefault(link.url, Fetch(
+                                    url=link.url, verdict="skipped", error="адрес похож на ловушку для обходчика"))
+                                continue
                             queue.append((link.url, depth + 1, trail + (link.text,)))
                     else:
-                        self._check_resource(link.url)
+                        self._check_resource(link.url, self._promises_document(link, trail))
+
+    def _not_a_real_page(self, url: str) -> bool:
+        """A page of the section that is really a login form or a «not found» page: its link is
+        then judged like any other link."""
+        fetch, look = self.fetches[url], self.looks.get(url)
+        if look is None:
+            return False
+        verdict, reason = _page_verdict(look, fetch.final_url)
+        if verdict is None:
+            return False
+        self.fetches[url] = replace(fetch, verdict=verdict, error=reason)
+        return True
+
+    def _promises_document(self, link: LinkRef, trail: tuple[str, ...]) -> bool:
+        """The link's address, name or place says a document is behind it."""
+        if looks_like_document_url(link.url) or any(word in link.text.lower() for word in DOWNLOAD_WORDS):
+            return True
+        return any(self.vocab.components_of(label) and not self.vocab.direction_of(label)
+                   for label in trail + link.labels)
 
     def _follows(self, link: LinkRef, depth: int) -> bool:
         """A link is walked as a page of the section (rather than checked as a document)."""
@@ -231,10 +265,11 @@ class _SiteWalk:
             return None
         parsed = parse_page(body.content, body.fetch.final_url or url, body.charset)
         self.parsed[url] = parsed
+        self.looks[url] = look_at(body.content, body.charset)
         return parsed
 
     # --- links and documents ---------------------------------------------------------------
-    def _check_resource(self, url: str) -> None:
+    def _check_resource(self, url: str, promised: bool = False) -> None:
         if url in self.resource_tasks or url in self.fetches:
             return
         if self.documents >= self.options.max_documents:
@@ -244,18 +279,53 @@ class _SiteWalk:
                 self.documents += 1
             return
         self.documents += 1
-        self.resource_tasks[url] = asyncio.create_task(self._fetch_resource(url))
+        self.resource_tasks[url] = asyncio.create_task(self._fetch_resource(url, promised))
 
-    async def _fetch_resource(self, url: str) -> None:
+    async def _fetch_resource(self, url: str, promised: bool = False) -> None:
+        cloud = cloud_link(url)
+        if cloud is not None:  # never downloaded: experts need a direct link to a file
+            self.fetches[url] = Fetch(url=url, verdict="cloud_storage", error=cloud.describe())
+            self.progress("link", len(self.fetches))
+            return
         old = self.fetcher.previous.get(url)
         body = await self.fetcher.get(url, revalidate=url if old is not None and old.via is None else None)
         fetch = body.fetch
-        if fetch.ok and fetch.is_html and body.content is not None:
-            fetch = await self._through_card(fetch, body)
+        landed = cloud_link(fetch.final_url) if fetch.ok and fetch.final_url else None
+        if landed is not None:
+            fetch = replace(fetch, verdict="cloud_storage", error=landed.describe(), blob=None)
+        elif fetch.ok and fetch.is_html and body.content is not None:
+            fetch = await self._judge_html(fetch, body, promised)
+        elif fetch.ok and not fetch.is_html and promised and fetch.size == 0:
+            fetch = replace(fetch, verdict="not_document", error="вместо документа пришёл пустой ответ")
         self.fetches[url] = fetch
         self.progress("link", len(self.fetches))
         if fetch.ok and not fetch.is_html:
             await self._document_arrived(fetch)
+
+    async def _judge_html(self, fetch: Fetch, body: Body, promised: bool) -> Fetch:
+        """An HTML answer to a link: login form, «not found» page, file card, or a page where a
+        document was promised."""
+        look = look_at(body.content or b"", body.charset)
+        verdict, reason = _page_verdict(look, fetch.final_url)
+        if verdict is None:
+            probe = await self.fetcher.missing_page(fetch.final_url or fetch.url)
+            if probe is not None and same_template(look, probe):
+                verdict = "soft404"
+                reason = (f"сервер ответил {fetch.status}, но страница такая же, как его ответ на заведомо "
+                          f"несуществующий адрес («{look.headline or look.title}»)")
+        if verdict is not None:
+            return replace(fetch, verdict=verdict, error=reason)
+        inner = await self._through_card(fetch, body)
+        if inner is not fetch:
+            if inner.ok and inner.is_html and promised:
+                return replace(inner, verdict="not_document",
+                               error="карточка файла ведёт на веб-страницу, а не на документ")
+            return inner
+        if promised:
+            name = look.headline or look.title
+            return replace(fetch, verdict="not_document", error="вместо документа открывается веб-страница"
+                           + (f" «{name[:120]}»" if name else ""))
+        return fetch
 
     async def _through_card(self, fetch: Fetch, body: Body) -> Fetch:
         """A «file card» page (``/file/card?id=N``) stands between the link and the file: follow it."""
@@ -276,6 +346,17 @@ class _SiteWalk:
         outcome = self.on_document(fetch)
         if asyncio.iscoroutine(outcome):
             await outcome
+
+
+def _page_verdict(look: PageLook, final_url: str | None) -> tuple[str | None, str | None]:
+    """(verdict, reason) for a page that is a login form or says it was not found."""
+    reason = login_reason(look, final_url)
+    if reason:
+        return "auth_required", reason
+    phrase = says_not_found(look)
+    if phrase:
+        return "soft404", f"сервер ответил 200, но страница сообщает: «{phrase[:120]}»"
+    return None, None
 
 
 def _is_file_card(url: str) -> bool:

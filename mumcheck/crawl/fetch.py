@@ -10,7 +10,9 @@ import asyncio
 import email.utils
 import hashlib
 import os
+import random
 import re
+import secrets
 import ssl
 import tempfile
 import time
@@ -18,19 +20,40 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
+import certifi
 import httpx
+from protego import Protego
 
 from mumcheck import __version__
 from mumcheck.model import Fetch
-from mumcheck.urls import host_of, normalize
+from mumcheck.crawl.verdicts import PageLook, look_at
+from mumcheck.urls import DEFAULT_PORTS, host_of, normalize
 
 USER_AGENT = f"mumcheck/{__version__} (+https://pypi.org/project/mumcheck/; MUM section checker)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_PAGE_BYTES = 5 * 2**20
 CHUNK = 64 * 1024
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_AUTH_STATUSES = frozenset({401, 403})
+MAX_ROBOTS_BYTES = 512 * 1024
+MAX_CRAWL_DELAY = 10.0
+ROBOTS_SKIP = "обход запрещён правилами robots.txt сайта (проверить всё же: --ignore-robots)"
+TLS_HINT = ("многие государственные и муниципальные сайты используют сертификаты НУЦ Минцифры (Russian Trusted "
+            "Root CA), которых нет в обычных наборах корневых сертификатов, и часть браузеров экспертов такую "
+            "ссылку не откроет; проверьте сертификат сайта или повторите проверку с --ca-bundle ПУТЬ "
+            "(корневой сертификат Минцифры) либо --insecure")
+_TLS_REASONS = (
+    ("self-signed", "самоподписанный сертификат"),
+    ("self signed", "самоподписанный сертификат"),
+    ("unable to get local issuer", "сертификат выдан неизвестным удостоверяющим центром"),
+    ("unknown ca", "сертификат выдан неизвестным удостоверяющим центром"),
+    ("expired", "срок действия сертификата истёк"),
+    ("not yet valid", "сертификат ещё не действует"),
+    ("hostname mismatch", "сертификат выдан для другого имени сайта"),
+    ("doesn't match", "сертификат выдан для другого имени сайта"),
+)
 
 
 @dataclass(frozen=True)
@@ -40,10 +63,15 @@ class FetchOptions:
     timeout: float = 20.0
     max_bytes: int = 50 * 2**20
     delay: float = 0.0  # pause between two requests to one host, seconds
-    retries: int = 1
+    retries: int = 2  # for 429/502/503/504 and time-outs
     user_agent: str = USER_AGENT
-    verify: bool | str = True
+    verify: bool | str = True  # False: --insecure; a path: like ca_bundle
     max_redirects: int = 10
+    ca_bundle: str | None = None  # extra trusted roots (PEM), added to the usual ones
+    robots: bool = True  # honour robots.txt
+    resolve: tuple[str, ...] = ()  # "HOST:PORT:ADDR", as curl's --resolve
+    max_retry_wait: float = 30.0  # longest Retry-After honoured, seconds
+    backoff: float = 0.5  # first pause of the exponential backoff, seconds
 
 
 @dataclass(frozen=True)
@@ -53,6 +81,7 @@ class Body:
     fetch: Fetch
     content: bytes | None
     charset: str | None
+    retry_after: float | None = None  # what a 429/503 asked for, seconds
 
 
 def looks_like_html(head: bytes, content_type: str | None) -> bool:
@@ -89,6 +118,79 @@ def filename_from_disposition(value: str | None) -> str | None:
     return None
 
 
+def parse_resolve(entries) -> dict[tuple[str, int], str]:
+    """``HOST:PORT:ADDR`` entries (curl's --resolve) → {(ascii host, port): address}."""
+    mapping: dict[tuple[str, int], str] = {}
+    for entry in entries:
+        host, sep1, rest = entry.partition(":")
+        port, sep2, address = rest.partition(":")
+        if not (sep1 and sep2 and host and address and port.isdigit() and 0 < int(port) < 65536):
+            raise ValueError(f"неверное значение --resolve «{entry}»: нужно ХОСТ:ПОРТ:АДРЕС, "
+                             "например уо.рф:443:127.0.0.1")
+        ascii_host = host_of(normalize(f"http://{host}/")).split(":")[0]
+        mapping[(ascii_host, int(port))] = address.strip("[]")
+    return mapping
+
+
+def ssl_context(options: FetchOptions) -> ssl.SSLContext | bool:
+    """Certificate checking as the options ask: the usual roots plus ``ca_bundle``, or none."""
+    if options.verify is False:
+        return False
+    bundle = options.ca_bundle or (options.verify if isinstance(options.verify, str) else None)
+    context = ssl.create_default_context(cafile=certifi.where())
+    if bundle:
+        try:
+            context.load_verify_locations(cafile=bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"не удалось прочитать сертификаты из {bundle}: {exc}") from exc
+    return context
+
+
+def validate_fetch_options(options: FetchOptions) -> None:
+    """Raise ValueError (in Russian) for a --resolve entry or a CA bundle that cannot be used."""
+    parse_resolve(options.resolve)
+    ssl_context(options)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: a number or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _tls_failure(exc: BaseException) -> str | None:
+    """The reason a certificate was refused, in Russian; None when this is not a certificate problem."""
+    seen = exc
+    for _ in range(6):
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            text = (seen.verify_message or str(seen)).lower()
+            return next((ru for en, ru in _TLS_REASONS if en in text), f"сертификат не прошёл проверку ({text})")
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).lower()
+    if "certificate_verify_failed" in text or "certificate verify failed" in text:
+        return next((ru for en, ru in _TLS_REASONS if en in text), "сертификат не прошёл проверку")
+    return None
+
+
+def failure_of(exc: Exception) -> tuple[str, str]:
+    """(verdict, Russian reason) of a transport failure: a certificate problem is a ``tls``
+    warning, not a dead link."""
+    reason = _tls_failure(exc)
+    if reason is not None:
+        return "tls", f"ошибка TLS-сертификата: {reason}; {TLS_HINT}"
+    return "dead", describe_error(exc)
+
+
 def describe_error(exc: Exception) -> str:
     """A short Russian description of a transport failure, for a finding's evidence."""
     text = str(exc) or exc.__class__.__name__
@@ -107,6 +209,29 @@ def describe_error(exc: Exception) -> str:
     return f"ошибка сети: {text}"
 
 
+class _ResolvingTransport(httpx.AsyncBaseTransport):
+    """Sends requests for mapped (host, port) to another address, keeping Host and TLS name."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, mapping: Mapping[tuple[str, int], str]):
+        self.inner = inner
+        self.mapping = dict(mapping)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        host = url.raw_host.decode("ascii").lower()
+        address = self.mapping.get((host, url.port or DEFAULT_PORTS.get(url.scheme, 80)))
+        if address is not None:
+            extensions = dict(request.extensions)
+            if url.scheme == "https":
+                extensions.setdefault("sni_hostname", host)
+            request = httpx.Request(request.method, url.copy_with(host=address), headers=request.headers,
+                                    stream=request.stream, extensions=extensions)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class Fetcher:
     """Async HTTP with a global and a per-host concurrency limit. Use as ``async with``."""
 
@@ -119,18 +244,26 @@ class Fetcher:
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(options.per_host))
         self._last_request: dict[str, float] = {}
+        self._host_delay: dict[str, float] = {}  # Crawl-delay of robots.txt
+        self._robots: dict[str, asyncio.Task] = {}
+        self._probes: dict[str, asyncio.Task] = {}
+        self.robots_skipped: list[str] = []
         self.bytes_received = 0
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> "Fetcher":
+        limits = httpx.Limits(max_connections=self.options.concurrency,
+                              max_keepalive_connections=self.options.concurrency)
+        verify = ssl_context(self.options)
+        transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+        if self.options.resolve:
+            transport = _ResolvingTransport(transport, parse_resolve(self.options.resolve))
         self._client = httpx.AsyncClient(
             headers={"User-Agent": self.options.user_agent, "Accept-Language": "ru,en;q=0.5"},
             timeout=httpx.Timeout(self.options.timeout, connect=min(10.0, self.options.timeout)),
             follow_redirects=True,
             max_redirects=self.options.max_redirects,
-            verify=self.options.verify,
-            limits=httpx.Limits(max_connections=self.options.concurrency,
-                                max_keepalive_connections=self.options.concurrency),
+            transport=transport,
         )
         return self
 
@@ -142,7 +275,12 @@ class Fetcher:
         """GET a URL. HTML is returned in memory; anything else is streamed to a blob file.
 
         ``revalidate`` names the URL whose previous fetch (ETag, Last-Modified) makes this a
-        conditional request; a 304 answer then returns that fetch again, without a body."""
+        conditional request; a 304 answer then returns that fetch again, without a body.
+        429/5xx answers and time-outs are retried (Retry-After honoured, else exponential backoff
+        with jitter), at most ``retries`` times."""
+        if self.options.robots and not await self.allowed(url):
+            self.robots_skipped.append(url)
+            return Body(Fetch(url=url, verdict="skipped", error=ROBOTS_SKIP), None, None)
         attempt = 0
         while True:
             body = await self._get_once(url, keep_html, revalidate)
@@ -153,7 +291,67 @@ class Fetcher:
             if not retryable or attempt >= self.options.retries:
                 return body
             attempt += 1
-            await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
+            await asyncio.sleep(self._retry_pause(attempt, body.retry_after))
+
+    def _retry_pause(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.options.max_retry_wait)
+        base = self.options.backoff * 2 ** (attempt - 1)
+        return min(self.options.max_retry_wait, base + random.uniform(0, base / 2))
+
+    # --- robots.txt ------------------------------------------------------------------------
+    async def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._robots:
+            self._robots[key] = asyncio.ensure_future(self._load_robots(key))
+        rules = await self._robots[key]
+        return rules is None or rules.can_fetch(url, self.options.user_agent)
+
+    async def _load_robots(self, origin: str) -> Protego | None:
+        """The host's robots.txt; None (everything allowed) when it is missing or unreadable."""
+        assert self._client is not None
+        host = host_of(origin)
+        try:
+            async with self._global, self._hosts[host]:
+                async with self._client.stream("GET", origin + "/robots.txt") as response:
+                    if response.status_code != 200:
+                        return None
+                    content = b""
+                    async for chunk in response.aiter_bytes(CHUNK):
+                        content += chunk
+                        if len(content) >= MAX_ROBOTS_BYTES:
+                            break
+        except Exception:
+            return None
+        self.bytes_received += len(content)
+        if looks_like_html(content[:512], response.headers.get("content-type")):
+            return None  # a CMS answering every address with a page: no rules
+        try:
+            rules = Protego.parse(content[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
+        except Exception:
+            return None
+        delay = rules.crawl_delay(self.options.user_agent)
+        if delay:
+            self._host_delay[host] = min(float(delay), MAX_CRAWL_DELAY)
+        return rules
+
+    # --- what a host answers for an address that surely does not exist ---------------------
+    async def missing_page(self, url: str) -> PageLook | None:
+        """The host's answer to a made-up address, when it is a 200 HTML page (its soft-404
+        template); None when the host answers such addresses honestly. One probe per host."""
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._probes:
+            self._probes[key] = asyncio.ensure_future(self._probe(key))
+        return await self._probes[key]
+
+    async def _probe(self, origin: str) -> PageLook | None:
+        probe_url = f"{origin}/mumcheck-{secrets.token_hex(6)}/net-takoj-stranicy-{secrets.token_hex(4)}.html"
+        body = await self._get_once(probe_url, keep_html=True, revalidate=None)
+        if body.fetch.ok and body.fetch.is_html and body.content is not None:
+            return look_at(body.content, body.charset)
+        return None
 
     async def _get_once(self, url: str, keep_html: bool, revalidate: str | None) -> Body:
         assert self._client is not None, "use Fetcher as an async context manager"
@@ -164,7 +362,8 @@ class Fetcher:
                 request = self._client.build_request("GET", url, headers=self._conditional_headers(revalidate))
                 response = await self._client.send(request, stream=True)
             except Exception as exc:  # every transport failure becomes a verdict
-                return Body(Fetch(url=url, verdict="dead", error=describe_error(exc)), None, None)
+                verdict, error = failure_of(exc)
+                return Body(Fetch(url=url, verdict=verdict, error=error), None, None)
             try:
                 return await self._read(url, response, keep_html, revalidate)
             except Exception as exc:
@@ -174,9 +373,10 @@ class Fetcher:
                 await response.aclose()
 
     async def _be_polite(self, host: str) -> None:
-        if self.options.delay <= 0:
+        delay = max(self.options.delay, self._host_delay.get(host, 0.0))
+        if delay <= 0:
             return
-        wait = self._last_request.get(host, 0.0) + self.options.delay - time.monotonic()
+        wait = self._last_request.get(host, 0.0) + delay - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
         self._last_request[host] = time.monotonic()
@@ -204,9 +404,13 @@ class Fetcher:
         if response.status_code == 304 and revalidate in self.previous:
             old = self.previous[revalidate]
             return Body(replace(old, url=url, status=304, redirects=redirects, blob=None), None, None)
+        if response.status_code in _AUTH_STATUSES:
+            why = "нужен вход по логину и паролю" if response.status_code == 401 else "доступ закрыт"
+            return Body(replace(base, verdict="auth_required",
+                                error=f"HTTP {response.status_code} {response.reason_phrase}: {why}"), None, None)
         if response.status_code >= 400:
             return Body(replace(base, verdict="dead", error=f"HTTP {response.status_code} {response.reason_phrase}"),
-                        None, None)
+                        None, None, retry_after_seconds(response.headers.get("retry-after")))
         chunks = response.aiter_raw(CHUNK) if _is_compressed_document(response) else response.aiter_bytes(CHUNK)
         first = b""
         async for chunk in chunks:

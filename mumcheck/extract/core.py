@@ -7,10 +7,15 @@ from dataclasses import replace
 
 from mumcheck.model import Extraction
 
+from .archive import MAX_DEPTH, read_zip, too_deep, unread_archive
 from .common import failure, short_reason
 from .docx import read_docx
 from .html import read_html
+from .legacy import read_doc
+from .odt import read_odt
 from .pdf import read_pdf
+from .rtf import read_rtf
+from .sheets import read_xls, read_xlsx
 from .sniff import sniff_kind, zip_kind_from_names
 from .text import read_text
 
@@ -24,51 +29,90 @@ MSG_INTERNAL = "Не удалось прочитать файл: внутрен�
 MSG_ENCRYPTED = "Документ зашифрован паролем"
 MSG_HTML_INSTEAD = "Вместо документа получена веб-страница{}"
 
-_DOCUMENT_KINDS = {"pdf", "docx", "xlsx", "odt", "doc", "rtf", "zip"}
+_DOCUMENT_KINDS = {"pdf", "docx", "xlsx", "odt", "doc", "xls", "rtf", "zip", "rar", "7z"}
 
 _UNSUPPORTED_NOTES = {
-    "xlsx": "Формат XLSX пока не читается",
-    "doc": "Формат DOC/XLS (OLE) пока не читается",
-    "rtf": "Формат RTF пока не читается",
-    "odt": "Формат ODT пока не читается",
-    "zip": "Содержимое ZIP-архивов пока не читается",
-    "image": "Изображение: текст не распознаётся",
-    "unknown": "Формат файла не распознан",
+    "image": "изображение: текст не распознаётся без OCR (параметр --ocr и программа tesseract-ocr-rus)",
+    "ppt": "презентации PowerPoint 97–2003 (PPT) не читаются: разместите документ в PDF",
+    "unknown": "формат файла не распознан: разместите документ в PDF или DOCX",
 }
-_ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
+# OLE2 stream names (UTF-16LE in the directory) that tell the Office formats apart
+_OLE_STREAMS = (("EncryptedPackage", "encrypted"), ("WordDocument", "doc"), ("Workbook", "xls"),
+                ("Book", "xls"), ("PowerPoint Document", "ppt"))
 
 
 def extract_file(path: str, sha256: str, filename: str | None = None,
-                 content_type: str | None = None) -> Extraction:
-    """Read one downloaded file.  Never raises for bad input: problems go to ``error``."""
+                 content_type: str | None = None, *, ocr: bool = False, depth: int = 0) -> Extraction:
+    """Read one downloaded file.  Never raises for bad input: problems go to ``error``.
+
+    ``ocr`` lets scans and images go through Tesseract (when installed); ``depth`` counts the
+    archives this file was found in.
+    """
     kind = "unknown"
     try:
         head = _read_head(path)
         if not head:
             return failure(sha256, sniff_kind(head, filename, content_type), MSG_EMPTY)
         kind = _refine_zip(path, sniff_kind(head, filename, content_type), head)
-        extraction = _read(kind, path, sha256, content_type)
-        return _check_promise(extraction, filename, content_type)
+        if kind in ("doc", "xls"):
+            kind = _ole_kind(path) or kind
+        extraction = _read(kind, path, sha256, content_type, ocr, depth)
+        if ocr and extraction.is_scan and extraction.kind in ("pdf", "image"):
+            extraction = recognise(extraction, path)
+        return with_document_facts(_check_promise(extraction, filename, content_type))
     except MemoryError:
         return failure(sha256, kind, MSG_MEMORY)
     except OSError as exc:
         return failure(sha256, kind, MSG_OPEN.format(short_reason(exc)))
     except Exception as exc:  # a reader bug must not stop the run
-        return failure(sha256, kind, MSG_INTERNAL.format(f"{type(exc).__name__}: {short_reason(exc)}"))
+        return failure(sha256, kind, MSG_INTERNAL.format(f"{type(exc).__name__}: {short_reason(exc)}"), internal=True)
 
 
-def _read(kind: str, path: str, sha256: str, content_type: str | None) -> Extraction:
-    if kind == "pdf":
-        return read_pdf(path, sha256)
-    if kind == "docx":
-        return read_docx(path, sha256)
+def _read(kind: str, path: str, sha256: str, content_type: str | None, ocr: bool, depth: int) -> Extraction:
+    simple = {"pdf": read_pdf, "docx": read_docx, "doc": read_doc, "xls": read_xls, "xlsx": read_xlsx,
+              "odt": read_odt, "rtf": read_rtf}
+    if kind in simple:
+        return simple[kind](path, sha256)
     if kind == "html":
         return read_html(path, sha256, content_type)
     if kind == "text":
         return read_text(path, sha256, content_type)
-    if kind == "doc" and _is_encrypted_ooxml(path):
+    if kind == "zip":
+        return read_zip(path, sha256, depth, ocr) if depth < MAX_DEPTH else too_deep(sha256)
+    if kind in ("rar", "7z"):
+        return unread_archive(sha256, kind)
+    if kind == "encrypted":
         return failure(sha256, "doc", MSG_ENCRYPTED, container="ole")
     return unsupported(sha256, kind)
+
+
+def recognise(extraction: Extraction, path: str) -> Extraction:
+    """Run OCR over a scan; keep the scan verdict when OCR is unavailable or finds too little."""
+    from .ocr import OcrUnavailable, ocr_image, ocr_pdf
+    from .pdf import SCAN_CHARS_PER_PAGE, meaningful_chars
+
+    meta = dict(extraction.meta)
+    try:
+        if extraction.kind == "pdf":
+            pages, skipped = ocr_pdf(path)
+            if skipped:
+                meta["ocr_skipped_pages"] = skipped
+        else:
+            pages = [ocr_image(path)]
+    except OcrUnavailable:
+        return replace(extraction, meta={**meta, "ocr": "unavailable"})
+    except Exception as exc:
+        return replace(extraction, meta={**meta, "ocr": "failed", "ocr_error": short_reason(exc)})
+    text = "\f".join(page.strip() for page in pages)
+    recovered = meaningful_chars(text) >= SCAN_CHARS_PER_PAGE * max(1, len(pages) // 2)
+    meta.update(ocr="tesseract", ocr_recovered=recovered)
+    if extraction.kind == "image":
+        meta.pop("unsupported", None)
+        meta.pop("note", None)
+    from .common import count_chars, first_line
+
+    return replace(extraction, text=text, chars=count_chars(text), is_scan=not recovered,
+                   title=extraction.title or first_line(text), meta=meta)
 
 
 def _check_promise(extraction: Extraction, filename: str | None, content_type: str | None) -> Extraction:
@@ -89,6 +133,16 @@ def _check_promise(extraction: Extraction, filename: str | None, content_type: s
 
 def _quoted(title: str | None) -> str:
     return f" «{title}»" if title else ""
+
+
+def with_document_facts(extraction: Extraction) -> Extraction:
+    """Add the document kind, order date and number, years, signature marks to ``meta``."""
+    if not extraction.text or extraction.error:
+        return extraction
+    from .facts import document_facts
+
+    facts = document_facts(extraction.text, extraction.title)
+    return replace(extraction, meta={**extraction.meta, **facts}) if facts else extraction
 
 
 def unsupported(sha256: str, kind: str) -> Extraction:
@@ -113,7 +167,12 @@ def _refine_zip(path: str, kind: str, head: bytes) -> str:
     return by_names if by_names != "zip" else kind
 
 
-def _is_encrypted_ooxml(path: str) -> bool:
-    """Password-protected docx/xlsx are OLE containers with an EncryptedPackage stream."""
+def _ole_kind(path: str) -> str | None:
+    """doc, xls, ppt or encrypted (password-protected docx/xlsx) by the OLE stream names."""
     with open(path, "rb") as fh:
-        return _ENCRYPTED_OOXML in fh.read(OLE_SCAN_LIMIT)
+        data = fh.read(OLE_SCAN_LIMIT)
+    for name, kind in _OLE_STREAMS:
+        needle = name.encode("utf-16-le") + (b"\x00\x00" if name == "Book" else b"")  # not …book
+        if needle in data:
+            return kind
+    return None

@@ -9,10 +9,8 @@ from lxml import etree
 from mumcheck.model import Extraction
 
 from .common import clean_title, count_chars, failure, first_line, result, short_reason, tidy_lines
+from .safezip import zip_bomb_reason
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # declared total of all members
-MAX_RATIO = 100  # uncompressed / compressed, for members big enough to matter
-RATIO_MIN_SIZE = 1024 * 1024
 SCAN_MIN_CHARS = 50  # less text than this next to embedded images → a scan pasted into Word
 
 MSG_BOMB = "Файл отклонён: архив DOCX распаковывается в слишком большой объём ({})"
@@ -50,20 +48,6 @@ def read_docx(path: str, sha256: str) -> Extraction:
     except Exception as exc:
         return failure(sha256, "docx", MSG_BROKEN.format(short_reason(exc)))
     return _build(sha256, parts, props, has_images)
-
-
-def zip_bomb_reason(archive: zipfile.ZipFile) -> str | None:
-    """Describe why the archive looks like a decompression bomb, or None."""
-    members = archive.infolist()
-    total = sum(info.file_size for info in members)
-    if total > MAX_UNCOMPRESSED:
-        return f"{total // (1024 * 1024)} МБ при пределе {MAX_UNCOMPRESSED // (1024 * 1024)} МБ"
-    for info in members:
-        if info.file_size >= RATIO_MIN_SIZE:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > MAX_RATIO:
-                return f"степень сжатия {info.filename} — {ratio:.0f}:1 при пределе {MAX_RATIO}:1"
-    return None
 
 
 def _build(sha256: str, parts: dict[str, list[etree._Element]], props: dict, has_images: bool) -> Extraction:

@@ -91,6 +91,9 @@ def _meaningful(text: str) -> int:
     return sum(1 for ch in _CID.sub("", text) if ch.isalnum())
 
 
+meaningful_chars = _meaningful
+
+
 # --- pypdfium2 -------------------------------------------------------------------------------
 
 def _read_with_pdfium(path: str) -> tuple[list[str], dict[str, str], bool]:

@@ -33,8 +33,8 @@ def _init_worker(max_memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _run(path: str, sha256: str, filename: str | None, content_type: str | None) -> Extraction:
-    return extract_file(path, sha256, filename, content_type)
+def _run(path: str, sha256: str, filename: str | None, content_type: str | None, ocr: bool = False) -> Extraction:
+    return extract_file(path, sha256, filename, content_type, ocr=ocr)
 
 
 def _mp_context():
@@ -50,8 +50,10 @@ class ExtractorPool:
     pool is killed and rebuilt; the other files that were in flight are resubmitted.
     """
 
-    def __init__(self, workers: int | None = None, timeout: float = 60.0, max_memory_mb: int = 1024):
+    def __init__(self, workers: int | None = None, timeout: float = 60.0, max_memory_mb: int = 1024,
+                 ocr: bool = False):
         self.workers = workers or os.cpu_count() or 1
+        self.ocr = ocr  # scans and images go through tesseract (when installed)
         self.timeout = timeout
         self.max_memory_mb = max_memory_mb
         self._executor: ProcessPoolExecutor | None = self._new_executor()
@@ -68,7 +70,7 @@ class ExtractorPool:
             while True:
                 generation, executor = self._generation, self._current_executor()
                 try:
-                    future = executor.submit(_run, path, sha256, filename, content_type)
+                    future = executor.submit(_run, path, sha256, filename, content_type, self.ocr)
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
                 except asyncio.TimeoutError:
                     self._restart(generation, on_purpose=True)

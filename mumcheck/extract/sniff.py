@@ -1,16 +1,19 @@
-"""Guess a document's kind: by magic bytes first, then Content-Type, then file extension."""
+"""Guess a document's kind: by magic bytes first (libmagic where installed, then our own
+signatures), then Content-Type, then file extension."""
 
 from __future__ import annotations
 
 import os
 import re
 
-KINDS = ("pdf", "docx", "xlsx", "odt", "zip", "doc", "rtf", "html", "image", "text", "unknown")
+KINDS = ("pdf", "docx", "xlsx", "odt", "zip", "doc", "xls", "rtf", "html", "image", "text", "rar", "7z", "unknown")
 
 # (prefix, kind); checked at offset 0
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "doc"),  # OLE2 compound file (doc, xls, ppt, encrypted OOXML)
     (b"{\\rtf", "rtf"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
     (b"\x89PNG\r\n\x1a\n", "image"),
     (b"\xff\xd8\xff", "image"),  # JPEG
     (b"GIF87a", "image"),
@@ -35,7 +38,11 @@ _CONTENT_TYPES = {
     "application/zip": "zip",
     "application/x-zip-compressed": "zip",
     "application/msword": "doc",
-    "application/vnd.ms-excel": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/x-rar-compressed": "rar",
+    "application/vnd.rar": "rar",
+    "application/x-rar": "rar",
+    "application/x-7z-compressed": "7z",
     "application/rtf": "rtf",
     "text/rtf": "rtf",
     "text/html": "html",
@@ -49,7 +56,7 @@ _EXTENSIONS = {
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".odt": "odt",
     ".zip": "zip",
-    ".doc": "doc", ".xls": "doc", ".ppt": "doc",
+    ".doc": "doc", ".xls": "xls", ".ppt": "doc", ".rar": "rar", ".7z": "7z",
     ".rtf": "rtf",
     ".html": "html", ".htm": "html", ".shtml": "html", ".php": "html", ".aspx": "html",
     ".txt": "text", ".csv": "text",
@@ -63,10 +70,12 @@ _ZIP_KINDS = ("docx", "xlsx", "odt")
 
 def sniff_kind(head: bytes, filename: str | None = None, content_type: str | None = None) -> str:
     """Return one of KINDS for a file whose first bytes are ``head`` (a few KB is enough)."""
-    by_magic = _by_magic(head)
+    by_magic = _by_libmagic(head) or _by_magic(head)
     hinted = _by_content_type(content_type) or _by_extension(filename)
     if by_magic == "zip":
         return _zip_kind_from_head(head) or (hinted if hinted in _ZIP_KINDS else "zip")
+    if by_magic == "doc" and hinted == "xls":  # an OLE file: core.py looks at its streams too
+        return "xls"
     if by_magic:
         return by_magic
     if hinted:
@@ -83,6 +92,50 @@ def zip_kind_from_names(names: list[str]) -> str:
     if "mimetype" in names and "content.xml" in names:
         return "odt"
     return "zip"
+
+
+# MIME types from libmagic that we trust; anything else (text/plain, octet-stream …) falls through
+_LIBMAGIC_TYPES = {
+    "application/pdf": "pdf",
+    "application/zip": "zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/x-ole-storage": "doc",
+    "application/cdfv2": "doc",
+    "text/rtf": "rtf",
+    "application/rtf": "rtf",
+    "application/x-rar": "rar",
+    "application/vnd.rar": "rar",
+    "application/x-7z-compressed": "7z",
+}
+_LIBMAGIC_IMAGES = {"image/jpeg", "image/png", "image/tiff", "image/gif", "image/bmp", "image/webp", "image/jp2"}
+_magic_state: list = []  # [magic module or None], filled on first use
+
+
+def _by_libmagic(head: bytes) -> str | None:
+    if not head:
+        return None
+    if not _magic_state:
+        try:
+            import magic
+
+            magic.from_buffer(b"%PDF-1.4", mime=True)
+            _magic_state.append(magic)
+        except Exception:  # python-magic or libmagic missing: our own signatures do the job
+            _magic_state.append(None)
+    module = _magic_state[0]
+    if module is None:
+        return None
+    try:
+        mime = module.from_buffer(head, mime=True).lower()
+    except Exception:
+        return None
+    if mime in _LIBMAGIC_IMAGES:  # not every image/*: libmagic calls random bytes image/x-tga
+        return "image"
+    return _LIBMAGIC_TYPES.get(mime)
 
 
 def _by_magic(head: bytes) -> str | None:

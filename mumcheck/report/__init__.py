@@ -11,10 +11,14 @@ from mumcheck import __version__
 from mumcheck.model import CrawlResult, Extraction, Finding, Score, SiteStructure
 from mumcheck.profile import Profile
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html", "csv", "xlsx", "junit", "markdown", "csv-table", "csv-form", "csv-findings")
+BINARY_FORMATS = ("xlsx",)  # render() gives bytes for these
+# file name endings when several formats are written into a folder
+EXTENSIONS = {"text": "txt", "json": "json", "html": "html", "csv": "csv", "xlsx": "xlsx", "junit": "junit.xml",
+              "markdown": "md", "csv-table": "table.csv", "csv-form": "form.csv", "csv-findings": "findings.csv"}
 SCORE_NOTE = ("Это оценка того, что эксперт сможет найти на сайте по ссылкам, а не балл эксперта: "
               "баллы направления поровну распределены по этапам цикла, этап засчитывается, если в нём есть "
-              "открывающийся документ.")
+              "открывающийся и читаемый документ, размещённый в своей вкладке.")
 
 
 def build_report(*, run_id: int | None, started: str, finished: str, profile: Profile, crawl: CrawlResult,
@@ -77,17 +81,28 @@ def _document(link, fetch, extractions) -> dict[str, Any]:
 
 
 def _score(score: Score, profile: Profile) -> dict[str, Any]:
-    data = asdict(score)
-    data["note"] = SCORE_NOTE + (" " + profile.unverified_note if profile.unverified_note else "")
+    data = json.loads(json.dumps(asdict(score)))  # tuples → lists: the same dict as a stored run gives back
+    note = profile.unverified_note
+    data["note"] = SCORE_NOTE + (" " + note[:1].upper() + note[1:] if note else "")
     return data
 
 
 # --- rendering --------------------------------------------------------------------------------
-def render(report: Mapping[str, Any], fmt: str, color: bool = False) -> str:
-    renderers: dict[str, Callable[..., str]] = {"json": render_json, "text": _text}
+def render(report: Mapping[str, Any], fmt: str, color: bool = False) -> str | bytes:
+    """The report in one of FORMATS: text, or bytes for BINARY_FORMATS (xlsx)."""
+    renderers = _renderers()
     if fmt not in renderers:
         raise ValueError(f"Неизвестный формат отчёта «{fmt}»; доступны: {', '.join(FORMATS)}")
     return renderers[fmt](report, color=color)
+
+
+def _renderers() -> dict[str, Callable[..., str | bytes]]:
+    from mumcheck.report import html, junit, markdown, tables, xlsx
+
+    return {"json": render_json, "text": _text, "html": html.render_html, "csv": tables.render_csv,
+            "xlsx": xlsx.render_xlsx, "junit": junit.render_junit, "markdown": markdown.render_markdown,
+            "csv-table": tables.render_csv_table, "csv-form": tables.render_csv_form,
+            "csv-findings": tables.render_csv_findings}
 
 
 def render_json(report: Mapping[str, Any], color: bool = False) -> str:

@@ -10,7 +10,7 @@ ZONE_NAMES = {"red": "красная", "orange": "оранжевая", "yellow":
 ZONE_COLORS = {"red": "red", "orange": "yellow", "yellow": "bright_yellow", "green": "green"}
 SEVERITY_NAMES = {"error": "ОШИБКА", "warning": "ВНИМАНИЕ", "info": "СВЕДЕНИЯ"}
 SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
-STAGE_MARKS = {"ok": "+", "missing": "-", "empty": "0", "broken": "!"}
+STAGE_MARKS = {"ok": "+", "missing": "-", "empty": "0", "broken": "!", "misplaced": "?", "scan": "с"}
 
 
 def _style(text: str, color: bool, **kwargs) -> str:
@@ -70,20 +70,20 @@ def _score_lines(report, add, color) -> None:
     add(f"  {score.get('note', '')}")
 
 
-def _stage_state(stage: Mapping[str, Any]) -> str:
-    if not stage["present"]:
-        return "missing"
-    if not stage["documents"]:
-        return "empty"
-    if any(d["status"] in ("dead", "unreadable") for d in stage["documents"]):
-        return "broken"
-    return "ok"
+def _stage_state(stage: Mapping[str, Any], wrong_place: Mapping[str, Any] | None = None) -> str:
+    from mumcheck.report.view import stage_state
+
+    return stage_state(stage, wrong_place or {})
 
 
 def _matrix_lines(report, add) -> None:
     stage_titles = report["profile"].get("stages", {})
     stage_ids = list(stage_titles)
-    add("Направления и этапы цикла (+ есть документы, 0 подраздел пуст, - подраздела нет, ! битая ссылка):")
+    from mumcheck.report.view import misplaced
+
+    wrong = misplaced(report)
+    add("Направления и этапы цикла (+ есть документы, 0 нет документов, которые засчитают, - подраздела нет, "
+        "! битая ссылка, ? документ не в той вкладке, с скан без текста):")
     header = "       " + " ".join(f"{i + 1:>2}" for i in range(len(stage_ids)))
     add(header + "   баллы")
     scores = report["score"].get("directions", {})
@@ -91,7 +91,7 @@ def _matrix_lines(report, add) -> None:
         code = direction["code"]
         if direction["present"]:
             by_id = {s["stage"]: s for s in direction["stages"]}
-            marks = " ".join(f"{STAGE_MARKS[_stage_state(by_id[s])]:>2}" if s in by_id else "  " for s in stage_ids)
+            marks = " ".join(f"{STAGE_MARKS[_stage_state(by_id[s], wrong)]:>2}" if s in by_id else "  " for s in stage_ids)
         else:
             marks = "  нет вкладки направления".ljust(3 * len(stage_ids) - 1)
         score = scores.get(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping
 
+from mumcheck.crawl.cloud import cloud_link
 from mumcheck.model import CrawlResult, DocumentRef, Extraction, Fetch, Finding, SiteStructure
 from mumcheck.profile import Profile
 from mumcheck.ruledata import load_yaml
@@ -51,7 +52,22 @@ def build_facts(structure: SiteStructure, crawl: CrawlResult, extractions: Mappi
             if ref.link.url in fetches and fetches[ref.link.url].ok and fetches[ref.link.url].sha256 in extractions
             and not fetches[ref.link.url].is_html
         ],
+        "placement": _placement_facts(documents, fetches, extractions, profile, vocab, rules_directory),
     }
+
+
+def _placement_facts(documents, fetches, extractions, profile, vocab, rules_directory) -> list[dict]:
+    from mumcheck.classify.content import load_cues
+    from mumcheck.rules.placement import document_placement_facts
+
+    book = load_cues(rules_directory)
+    facts: list[dict] = []
+    for ref in documents:
+        fetch = fetches.get(ref.link.url)
+        if fetch is None or not fetch.ok or fetch.is_html or fetch.sha256 not in extractions:
+            continue
+        facts += document_placement_facts(ref, fetch, extractions[fetch.sha256], profile, vocab, book)
+    return facts
 
 
 def _unique_links(refs: Iterable[DocumentRef]) -> list[DocumentRef]:
@@ -128,7 +144,13 @@ def _link_facts(ref: DocumentRef, fetch: Fetch, vocab: Vocabulary) -> dict[str, 
         "error": fetch.error or (f"HTTP {fetch.status}" if fetch.status else "нет ответа"),
         "final_url": fetch.final_url, "via": fetch.via, "is_html": fetch.is_html,
         "redirects": len(fetch.redirects), "url": ref.link.url, "page": ref.link.page, "evidence": evidence,
+        **_cloud_facts(fetch),
     }
+
+
+def _cloud_facts(fetch: Fetch) -> dict[str, Any]:
+    cloud = cloud_link(fetch.final_url or fetch.url) or cloud_link(fetch.url)
+    return {"cloud_service": cloud.service if cloud else "", "cloud_item": (cloud.item or "") if cloud else ""}
 
 
 def _document_facts(ref: DocumentRef, fetch: Fetch, extraction: Extraction, vocab: Vocabulary) -> dict[str, Any]:
@@ -144,5 +166,8 @@ def _document_facts(ref: DocumentRef, fetch: Fetch, extraction: Extraction, voca
         "stage": ref.stage, "kind": extraction.kind, "readable": extraction.readable, "supported": supported,
         "is_scan": extraction.is_scan, "chars": extraction.chars, "pages": extraction.pages,
         "error": extraction.error, "title": extraction.title, "size": fetch.size,
+        "not_read": supported is False and not extraction.is_scan and not extraction.error,
+        "not_read_reason": extraction.meta.get("note"), "doc_kind": extraction.meta.get("doc_kind"),
+        "doc_date": extraction.meta.get("doc_date"), "doc_number": extraction.meta.get("doc_number"),
         "url": ref.link.url, "page": ref.link.page, "evidence": evidence,
     }

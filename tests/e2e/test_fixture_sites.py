@@ -45,6 +45,18 @@ def _expected(manifest: dict, base: str) -> set[tuple]:
     return found
 
 
+def test_misplaced_documents_name_where_they_belong(checked_site):
+    manifest, base, report, _ = checked_site
+    planted = {(_url(base, f["href"]), tuple(f["expected"].items()))
+               for f in manifest["expected_findings"] if f["rule"].startswith("placement.")}
+    reported = {(f["url"], tuple(f["expected"].items()))
+                for f in report["findings"] if f["rule"].startswith("placement.")}
+    assert reported == planted
+    for finding in report["findings"]:
+        if finding["rule"].startswith("placement."):
+            assert finding["evidence"] and "перенесите" in finding["message"], finding
+
+
 def test_exit_status_and_report(checked_site):
     manifest, base, report, proc = checked_site
     assert proc.returncode == 1, proc.stderr  # every fixture site has planted errors
@@ -70,7 +82,7 @@ def test_every_planted_defect_found_and_nothing_else(checked_site):
     manifest, base, report, _ = checked_site
     reported = {
         (f["rule"], f["direction"], f["stage"],
-         f["url"] if f["rule"].startswith(("link.", "doc.")) else None)
+         f["url"] if f["rule"].startswith(("link.", "doc.", "placement.")) else None)
         for f in report["findings"] if f["severity"] in ("error", "warning")
     }
     assert reported == _expected(manifest, base)

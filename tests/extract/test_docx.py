@@ -117,7 +117,8 @@ def test_total_uncompressed_limit(tmp_path, monkeypatch):
     _sample(path)
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("word/media/noise.bin", os.urandom(3 * 1024 * 1024))  # incompressible
-    monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
+    from mumcheck.extract import safezip
+    monkeypatch.setattr(safezip, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
     result = extract_file(str(path), "sha")
     assert "при пределе 2 МБ" in result.error
 

@@ -12,13 +12,18 @@ from mumcheck.extract import extract_file
 from .helpers import DOCUMENTS, is_russian, sha256_of, squash
 
 MANIFEST = DOCUMENTS / "manifest.yaml"
+FORMATS = DOCUMENTS / "formats.yaml"  # fixtures/make_documents.py: every other format and failure
 
 
 def _entries() -> list[tuple[str, dict]]:
+    return _manifest_entries(MANIFEST) + _manifest_entries(FORMATS)
+
+
+def _manifest_entries(manifest) -> list[tuple[str, dict]]:
     """(file name, expectations) pairs; accepts a name→spec mapping or a list of specs."""
-    if not MANIFEST.exists():
+    if not manifest.exists():
         return []
-    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
     if isinstance(data, dict):
         data = data.get("files", data.get("documents", data))
     if isinstance(data, dict):
@@ -33,6 +38,7 @@ def _entries() -> list[tuple[str, dict]]:
 
 ENTRIES = _entries()
 assert ENTRIES, f"{MANIFEST} lists no documents"
+assert FORMATS.exists(), f"{FORMATS} is missing: run python fixtures/make_documents.py"
 
 
 def _where(predicate) -> dict:
@@ -59,6 +65,7 @@ def test_readability(name, spec, extractions):
         assert result.error, f"{name} should be reported unreadable"
         assert is_russian(result.error), result.error
         assert result.text == ""
+        assert spec.get("error", "") in result.error
     else:
         assert result.error is None, result.error
         assert result.chars == len("".join(result.text.split()))
@@ -115,3 +122,37 @@ def test_pdfminer_fallback_agrees(name, spec, monkeypatch):
         assert result.pages == spec["pages"]
     text = squash(result.text)
     assert all(squash(phrase) in text for phrase in spec.get("contains") or [])
+
+
+@pytest.mark.parametrize("name,spec", **_where(lambda spec: spec.get("facts")))
+def test_document_facts(name, spec, extractions):
+    meta = _extract(name, extractions).meta
+    assert {key: meta.get(key) for key in spec["facts"]} == spec["facts"]
+
+
+@pytest.mark.parametrize("name,spec", **_where(lambda spec: spec.get("finding")))
+def test_unread_note(name, spec, extractions):
+    result = _extract(name, extractions)
+    assert result.error is None and result.meta["unsupported"] is True
+    assert spec["finding"] in result.meta["note"]
+
+
+@pytest.mark.parametrize("name,spec", **_where(lambda spec: spec.get("members")))
+def test_archive_members(name, spec, extractions):
+    members = _extract(name, extractions).meta["members"]
+    assert [member["name"] for member in members] == spec["members"]
+    assert all(member["error"] is None for member in members), members
+
+
+@pytest.mark.parametrize("name,spec", **_where(lambda spec: spec.get("ocr")))
+def test_ocr(name, spec):
+    """Needs tesseract with Russian data (Debian tesseract-ocr-rus, installed by .ci/run)."""
+    from mumcheck.extract.tools import ocr_available
+
+    assert ocr_available(), "tesseract with rus data is missing: apt install tesseract-ocr-rus"
+    path = DOCUMENTS / name
+    result = extract_file(str(path), sha256_of(path), filename=name, ocr=True)
+    assert result.error is None and not result.is_scan and result.meta["ocr"] == "tesseract"
+    text = squash(result.text)
+    assert all(squash(phrase) in text for phrase in spec.get("ocr_contains", []))
+    assert {key: result.meta.get(key) for key in spec.get("ocr_facts", {})} == spec.get("ocr_facts", {})

@@ -73,4 +73,4 @@ def test_extract_file_reads_zip_members(tmp_path):
         archive.writestr("xl/workbook.xml", "<workbook/>")
     result = extract_file(str(path), "sha", filename=path.name)
     assert result.kind == "xlsx"
-    assert result.error is None and result.meta["unsupported"] is True
+    assert result.error.startswith("Файл повреждён: не удалось прочитать таблицу XLSX")  # a stub workbook

@@ -1,8 +1,6 @@
-"""Kinds without a reader yet, empty and missing files."""
+"""Kinds that are not read (and say why), empty and missing files."""
 
 from __future__ import annotations
-
-import zipfile
 
 import pytest
 
@@ -12,12 +10,12 @@ from .helpers import is_russian
 
 
 @pytest.mark.parametrize("name,body,kind", [
-    ("plan.rtf", b"{\\rtf1\\ansi \\par }", "rtf"),
-    ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "doc"),
     ("scan.jpg", b"\xff\xd8\xff\xe0\0\x10JFIF\0" + b"\0" * 100, "image"),
     ("data.bin", bytes(range(256)), "unknown"),
+    ("pack.rar", b"Rar!\x1a\x07\x01\x00" + b"\0" * 100, "rar"),
+    ("pack.7z", b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\0" * 100, "7z"),
 ])
-def test_unsupported_kinds_are_not_errors(tmp_path, name, body, kind):
+def test_unread_kinds_are_not_errors(tmp_path, name, body, kind):
     path = tmp_path / name
     path.write_bytes(body)
     result = extract_file(str(path), "sha", filename=name)
@@ -28,17 +26,11 @@ def test_unsupported_kinds_are_not_errors(tmp_path, name, body, kind):
     assert result.is_scan == (kind == "image")
 
 
-def test_xlsx_and_odt_are_unsupported_for_now(tmp_path):
-    xlsx = tmp_path / "t.xlsx"
-    with zipfile.ZipFile(xlsx, "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    odt = tmp_path / "t.odt"
-    with zipfile.ZipFile(odt, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", "<office:document-content/>")
-    assert extract_file(str(xlsx), "a").meta == {"unsupported": True, "kind": "xlsx",
-                                                 "note": "Формат XLSX пока не читается"}
-    assert extract_file(str(odt), "b").kind == "odt"
+def test_powerpoint_97_is_named(tmp_path):
+    path = tmp_path / "slides.ppt"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "PowerPoint Document".encode("utf-16-le"))
+    result = extract_file(str(path), "sha", filename="slides.ppt")
+    assert result.meta["unsupported"] is True and "PPT" in result.meta["note"]
 
 
 def test_password_protected_office_file(tmp_path):

@@ -133,7 +133,8 @@ def test_score(site):
     s = report["score"]
     assert {"total", "max", "percent", "zone", "directions"} <= set(s)
     assert (s["total"], s["max"], s["percent"], s["zone"]) == (score.total, 442.0, score.percent, "red")
-    assert set(s["directions"]) == {"1.3", "2.1"}
+    assert set(s["directions"]) == {"1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4"}  # every direction scored
+    assert s["directions"]["1.1"]["total"] == 0  # not on the site at all
     for code, d in s["directions"].items():
         assert {"total", "max", "percent", "stages"} <= set(d)
         assert len(d["stages"]) == 6

@@ -16,6 +16,8 @@ CONTRACT_RULE_IDS = {
     "structure.section_missing", "structure.direction_missing", "structure.stage_missing",
     "structure.responsible_missing", "link.dead", "link.soft404", "link.auth_required", "link.not_document",
     "link.cloud_storage", "doc.no_text", "doc.unreadable", "placement.wrong_direction", "placement.wrong_stage",
+    "link.tls",  # issue 4: certificate problems are a warning of their own, not link.dead
+    "doc.not_read",  # issue 5: a format not read (RAR, 7z) or DOC without antiword/catdoc: info
 }
 
 
@@ -326,9 +328,9 @@ def test_missing_required_key(tmp_path):
 
 def test_yaml_syntax_error(tmp_path):
     folder, path = _corrupt(tmp_path, "    severity: error\n    subject: link\n",
-                            "    severity: error\n   subject: link\n")
+                            "    severity: error\n   subject: link  # mis-indented\n")
     message = _error(folder)
-    _assert_names(message, path, _line_of(path, "   subject: link"))
+    _assert_names(message, path, _line_of(path, "subject: link  # mis-indented"))
     assert "ошибка YAML" in message
 
 
