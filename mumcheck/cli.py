@@ -80,17 +80,25 @@ def _save(path: Path, text: str | bytes) -> None:
 
 
 class _Progress:
-    """One status line on stderr while the crawl runs (only on a terminal)."""
+    """A progress bar on stderr while the crawl and extraction run (only on a terminal).
+
+    The library reports events (``page``, ``queued``, ``link``, ``document``) with a count; the
+    bar shows links checked out of links found so far."""
+
+    WIDTH = 24
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self.counts = {"page": 0, "link": 0, "document": 0}
+        self.counts = {"page": 0, "queued": 0, "link": 0, "document": 0}
 
     def __call__(self, what: str, count: int) -> None:
         if not self.enabled:
             return
         self.counts[what] = count
-        click.echo(f"\rСтраниц: {self.counts['page']}, ссылок проверено: {self.counts['link']}, "
+        found, checked = max(self.counts["queued"], self.counts["link"]), self.counts["link"]
+        filled = int(self.WIDTH * checked / found) if found else 0
+        bar = "█" * filled + "░" * (self.WIDTH - filled)
+        click.echo(f"\rСтраниц: {self.counts['page']}  ссылки [{bar}] {checked}/{found}  "
                    f"документов прочитано: {self.counts['document']}  ", err=True, nl=False)
 
     def done(self) -> None:

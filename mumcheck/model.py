@@ -147,6 +147,7 @@ class DirectionNode:
     url: str | None = None
     heading: str | None = None
     stages: tuple[StageNode, ...] = ()
+    cycles: tuple[str, ...] = ()  # cycles its subsections announce: «full», «partial» (неполный цикл)
 
 
 @dataclass(frozen=True)

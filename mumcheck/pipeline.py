@@ -16,6 +16,7 @@ from mumcheck.model import CrawlResult, Extraction, Fetch, Finding
 from mumcheck.profile import DEFAULT_PROFILE, load_profile
 from mumcheck.report import build_report
 from mumcheck.rules import check, load_rules
+from mumcheck.rules.coverage import coverage
 from mumcheck.score import estimate
 from mumcheck.store import Store, now
 from mumcheck import __version__
@@ -95,7 +96,8 @@ async def check_site_async(start_url: str, options: CheckOptions, store: Store, 
         score = estimate(structure, crawl, extractions, profile, findings)
         report = build_report(run_id=run_id, started=started, finished=now(), profile=profile, crawl=crawl,
                               structure=structure, extractions=extractions, findings=findings, score=score,
-                              site_title=crawl.site_title)
+                              site_title=crawl.site_title,
+                              coverage=coverage(structure, extractions, profile, crawl=crawl))
         store.finish_run(run_id, crawl, structure, findings, report)
     except BaseException as exc:
         store.fail_run(run_id, f"{exc.__class__.__name__}: {exc}")

@@ -31,6 +31,27 @@ def words_of(text: str) -> list[str]:
     return normalize_text(text).split()
 
 
+FUZZY_THRESHOLD = 86  # rapidfuzz score over stemmed words for a heading no pattern matched
+STRONG_FUZZY = 90  # a heading this close to a stage's name is that stage, whatever patterns say
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("russian")
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def stemmed(words: list[str]) -> str:
+    """Words reduced to their Russian stems (Snowball), so inflected forms compare equal."""
+    return " ".join(_stem(word) for word in words)
+
+
 def has_stems(words: list[str], stems: list[str]) -> bool:
     return all(any(word.startswith(stem) for word in words) for stem in stems)
 
@@ -51,6 +72,7 @@ class StageDef:
     title: str
     priority: int
     patterns: tuple[re.Pattern, ...]
+    names: tuple[str, ...] = ()  # plain wordings, for fuzzy matching of headings with typos
 
 
 @dataclass(frozen=True)
@@ -121,7 +143,24 @@ class Vocabulary:
                 return matches[0].code
             if len(matches) > 1:
                 return max(matches, key=lambda d: self._name_similarity(text, d)).code
+            fuzzy = self._fuzzy_direction(words)
+            if fuzzy:
+                return fuzzy
         return self.code_in(text) if len(words) <= 2 else None
+
+    def _fuzzy_direction(self, words: list[str]) -> str | None:
+        """A direction named with typos («способнстей и таланов»): stemmed words, fuzzy-compared
+        with the direction's names; only long, close matches count."""
+        if len(words) < 4:
+            return None
+        label = stemmed(words)
+        best, best_score = None, 0.0
+        for direction in self.directions:
+            for name in direction.names:
+                score = fuzz.token_sort_ratio(label, stemmed(words_of(name)))
+                if score > best_score:
+                    best, best_score = direction.code, score
+        return best if best_score >= FUZZY_THRESHOLD else None
 
     def code_in(self, text: str) -> str | None:
         match = _CODE.search(text or "")
@@ -143,10 +182,25 @@ class Vocabulary:
 
     # --- stages ------------------------------------------------------------------------
     def components_of(self, text: str) -> list[tuple[str, int]]:
-        """Cycle components a heading names, with where each match starts, in priority order."""
+        """Cycle components a heading names, with where each match starts, in priority order;
+        a heading no pattern matches is compared fuzzily (typos) with the stages' names."""
         norm = normalize_text(text)
         if not norm or len(norm) > 200:
             return []
+        score, stage_id = self._fuzzy_component(norm)
+        if score >= STRONG_FUZZY:  # the whole heading is a stage's name, give or take typos
+            return [(stage_id, 0)]
+        return self._component_patterns(norm) or ([(stage_id, 0)] if score >= FUZZY_THRESHOLD else [])
+
+    def _fuzzy_component(self, norm: str) -> tuple[float, str]:
+        words = norm.split()
+        if not 2 <= len(words) <= 12:
+            return 0.0, ""
+        label = stemmed(words)
+        return max((fuzz.token_sort_ratio(label, stemmed(words_of(name))), stage.id)
+                   for stage in self.stages for name in stage.names)
+
+    def _component_patterns(self, norm: str) -> list[tuple[str, int]]:
         found: list[tuple[str, int]] = []
         for stage in self.stages:
             for pattern in stage.patterns:
@@ -164,6 +218,7 @@ def _compile_stage(raw: dict) -> StageDef:
         title=raw["title"],
         priority=int(raw.get("priority", 50)),
         patterns=tuple(re.compile(p) for p in raw["headings"]),
+        names=(raw["title"], *raw.get("names", [])),
     )
 
 
@@ -171,7 +226,7 @@ _KEYS = {
     "directions.yaml": ({"directions", "blocks"}, "directions",
                         {"code", "block", "title", "names", "cues", "document_cues", "official"}),
     "stages.yaml": ({"stages", "document_zones", "cycles"}, "stages",
-                    {"id", "title", "priority", "headings", "document_cues"}),
+                    {"id", "title", "priority", "headings", "names", "document_cues"}),
 }
 
 

@@ -123,3 +123,37 @@ def test_bad_cue_refused_with_file_and_line(tmp_path, bad, problem):
     with pytest.raises(RuleFileError) as error:
         load_cues(str(folder))
     assert f"directions.yaml:{at + 1}:" in str(error.value) and problem in str(error.value)
+
+
+def test_partial_cycle_requires_only_its_stages():
+    """A direction whose subsections are a «Трек … (Неполный цикл)» must show only measures and the
+    effectiveness analysis; the other directions still need all six subsections."""
+    from mumcheck.model import Block, CrawlResult, Fetch, LinkRef, Page
+    from mumcheck.classify import classify
+    from mumcheck.rules import check
+
+    def page(url, title, sections):
+        blocks = []
+        for labels, href in sections:
+            link = LinkRef(url=href, text="Документ", page=url, labels=labels)
+            blocks.append(Block(labels=labels, links=(link,)))
+        return Page(url=url, title=title, trail=(title,), depth=1, blocks=tuple(blocks))
+
+    track = "Трек 1. Профилактика правонарушений (Неполный цикл)"
+    pages = (
+        page("http://x/2-3", "2.3 Система организации воспитания обучающихся", [
+            ((track, "Меры, мероприятия"), "http://x/a.pdf"),
+            ((track, "Управленческие решения"), "http://x/b.pdf"),
+            ((track, "Анализ эффективности принятых мер"), "http://x/c.pdf")]),
+        page("http://x/2-4", "2.4 Система мониторинга качества дошкольного образования", [
+            (("Меры, мероприятия",), "http://x/d.pdf")]),
+    )
+    fetches = tuple(Fetch(url=f"http://x/{n}.pdf", verdict="ok", status=200, sha256=None) for n in "abcd")
+    crawl = CrawlResult(start_url="http://x/", section_url="http://x/", section_found=True, section_label="МУМ",
+                        pages=pages, fetches=fetches)
+    structure = classify(crawl, VOCAB, PROFILE)
+    assert structure.direction("2.3").cycles == ("partial",)
+    missing = {(f.direction, f.stage) for f in check(structure, crawl, {}, PROFILE, VOCAB) if f.rule == "structure.stage_missing"}
+    assert not {m for m in missing if m[0] == "2.3"}
+    assert {m for m in missing if m[0] == "2.4"} == {("2.4", s) for s in ("goals", "indicators", "analysis",
+                                                                          "recommendations", "effectiveness")}

@@ -37,3 +37,45 @@ def test_result_is_plain_data(serve, db_path):
     server = serve(SITE_DIRS["list"])
     result = check_site(server.url("/"), CheckOptions(db_path=db_path))
     assert json.loads(json.dumps(result.report)) == result.report
+
+
+def test_progress_events_count_the_work(serve, db_path):
+    server = serve(SITE_DIRS["list"])
+    events: dict[str, list[int]] = {}
+    result = check_site(server.url("/"), CheckOptions(db_path=db_path),
+                        progress=lambda what, n: events.setdefault(what, []).append(n))
+    links = result.report["stats"]["links"]
+    assert events["page"][-1] == result.report["stats"]["pages"]
+    assert max(events["queued"]) == events["link"][-1] == links  # every link found was checked
+    assert events["link"] == sorted(events["link"])
+    assert events["document"][-1] == result.report["stats"]["documents"]
+
+
+def test_cli_progress_only_on_a_terminal(tmp_path, serve):
+    import subprocess
+    import sys
+
+    server = serve(SITE_DIRS["list"])
+    proc = subprocess.run([sys.executable, "-m", "mumcheck", "check", server.url("/"), "--db", str(tmp_path / "d"),
+                           "-f", "json"], capture_output=True, text=True, timeout=120)
+    assert "ссылки [" not in proc.stderr  # stderr is a pipe here: no bar
+
+
+def test_cli_progress_bar_on_a_terminal(tmp_path, serve):
+    """`script` (bsdutils, always on Debian) gives the CLI a real pseudo-terminal."""
+    import shlex
+    import subprocess
+    import sys
+
+    server = serve(SITE_DIRS["list"])
+    command = shlex.join([sys.executable, "-m", "mumcheck", "check", server.url("/"), "--db", str(tmp_path / "d"),
+                          "-o", str(tmp_path / "r.json"), "-f", "json"])
+    proc = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    import json
+
+    links = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["stats"]["links"]
+    assert "ссылки [" in proc.stdout and f"{links}/{links}" in proc.stdout
+    quiet = subprocess.run(["script", "-qec", command + " --quiet", "/dev/null"], capture_output=True, text=True,
+                           timeout=120)
+    assert "ссылки [" not in quiet.stdout

@@ -129,3 +129,31 @@ def test_unknown_keys_refused_with_file_and_line(tmp_path, name, old, new, probl
     with pytest.raises(RuleFileError) as info:
         load_vocabulary(str(folder))
     assert str(info.value).startswith(f"{path}:{line}:") and problem in str(info.value)
+
+
+@pytest.mark.parametrize("heading, stage", [
+    ("Цели и зодачи", "goals"),
+    ("Анализ эфективности принятых мер", "effectiveness"),
+    ("Адрессные рекомендаций по результатам анализа", "recommendations"),
+    ("Мероприятя, мерры, управленчиские решения", "measures"),
+    ("Контакты", None),
+    ("Положение о МСОКО", None),
+    ("Новости образования", None),
+])
+def test_stage_headings_with_typos(heading, stage):
+    assert stage_of_heading(heading, V, P) == stage
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Система выявления, поддержки и развития способнстей и таланов у детей", "1.3"),
+    ("Система мониторинга качества дошкольнго образования", "2.4"),
+    ("Система обеспечения професионального развития педагогческих работников", "2.2"),
+])
+def test_directions_with_typos(text, code):
+    assert V.direction_of(text) == code
+
+
+def test_typo_fallback_does_not_invent_directions():
+    for text in ("Система оплаты труда работников образовательных организаций района",
+                 "Муниципальные инструменты управления качеством", "Информация о деятельности управления"):
+        assert V.direction_of(text) is None, text

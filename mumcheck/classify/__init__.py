@@ -64,6 +64,7 @@ def classify(crawl: CrawlResult, vocab: Vocabulary, profile: Profile) -> SiteStr
     stage_places: dict[tuple[str, str], tuple[int, str, str]] = {}
     documents: dict[tuple[str, str], dict[str, DocumentRef]] = defaultdict(dict)
     unplaced: dict[str, DocumentRef] = {}
+    cycles: dict[str, set[str]] = defaultdict(set)
 
     for page in crawl.pages:
         for block in page.blocks:
@@ -72,6 +73,7 @@ def classify(crawl: CrawlResult, vocab: Vocabulary, profile: Profile) -> SiteStr
             placement = place_labels(labels, vocab, profile)
             if placement.direction:
                 _remember_direction(direction_urls, direction_headings, placement, page, labels, anchors)
+                cycles[placement.direction] |= _cycles_named(labels[placement.direction_index + 1:], vocab)
             if placement.direction and placement.stage:
                 key = (placement.direction, placement.stage)
                 url = _with_anchor(page.url, anchors[placement.stage_index])
@@ -102,12 +104,17 @@ def classify(crawl: CrawlResult, vocab: Vocabulary, profile: Profile) -> SiteStr
         directions.append(DirectionNode(
             code=code, title=direction.title, present=code in direction_urls,
             url=direction_urls.get(code, (0, None))[1], heading=direction_headings.get(code),
-            stages=tuple(stages),
+            stages=tuple(stages), cycles=tuple(sorted(cycles.get(code, ()))),
         ))
     return SiteStructure(
         section_found=crawl.section_found, section_url=crawl.section_url, directions=tuple(directions),
         unplaced=tuple(ref for url, ref in unplaced.items() if url not in placed_urls),
     )
+
+
+def _cycles_named(labels: tuple[str, ...], vocab: Vocabulary) -> set[str]:
+    """«Трек 2. … (Неполный цикл)»: the cycles announced by the labels under a direction."""
+    return {cycle.id for cycle in map(vocab.cycle_of, labels) if cycle is not None}
 
 
 def _remember_direction(urls, headings, placement: Placement, page: Page, labels, anchors) -> None:

@@ -92,6 +92,7 @@ class _SiteWalk:
         self.fetches: dict[str, Fetch] = {}
         self.pages: dict[str, Page] = {}
         self.parsed: dict[str, ParsedPage] = {}
+        self.links_checked = 0
         self.looks: dict[str, PageLook] = {}
         self.traps = TrapGuard()
         self.resource_tasks: dict[str, asyncio.Task] = {}
@@ -280,12 +281,13 @@ class _SiteWalk:
             return
         self.documents += 1
         self.resource_tasks[url] = asyncio.create_task(self._fetch_resource(url, promised))
+        self.progress("queued", len(self.resource_tasks))
 
     async def _fetch_resource(self, url: str, promised: bool = False) -> None:
         cloud = cloud_link(url)
         if cloud is not None:  # never downloaded: experts need a direct link to a file
             self.fetches[url] = Fetch(url=url, verdict="cloud_storage", error=cloud.describe())
-            self.progress("link", len(self.fetches))
+            self._checked()
             return
         old = self.fetcher.previous.get(url)
         body = await self.fetcher.get(url, revalidate=url if old is not None and old.via is None else None)
@@ -298,9 +300,13 @@ class _SiteWalk:
         elif fetch.ok and not fetch.is_html and promised and fetch.size == 0:
             fetch = replace(fetch, verdict="not_document", error="вместо документа пришёл пустой ответ")
         self.fetches[url] = fetch
-        self.progress("link", len(self.fetches))
+        self._checked()
         if fetch.ok and not fetch.is_html:
             await self._document_arrived(fetch)
+
+    def _checked(self) -> None:
+        self.links_checked += 1
+        self.progress("link", self.links_checked)
 
     async def _judge_html(self, fetch: Fetch, body: Body, promised: bool) -> Fetch:
         """An HTML answer to a link: login form, «not found» page, file card, or a page where a

@@ -23,7 +23,8 @@ SCORE_NOTE = ("Это оценка того, что эксперт сможет 
 
 def build_report(*, run_id: int | None, started: str, finished: str, profile: Profile, crawl: CrawlResult,
                  structure: SiteStructure, extractions: Mapping[str, Extraction], findings: list[Finding],
-                 score: Score, site_title: str | None = None) -> dict[str, Any]:
+                 score: Score, site_title: str | None = None,
+                 coverage: Mapping[str, Any] | None = None) -> dict[str, Any]:
     fetches = {f.url: f for f in crawl.fetches}
     documents = {ref.link.url for ref in structure.all_documents()}
     downloaded = [fetches[u] for u in documents if u in fetches and fetches[u].ok and not fetches[u].is_html]
@@ -38,6 +39,7 @@ def build_report(*, run_id: int | None, started: str, finished: str, profile: Pr
         "directions": [_direction(d, fetches, extractions) for d in structure.directions],
         "findings": [f.to_dict() for f in findings],
         "score": _score(score, profile),
+        "coverage": coverage,
         "stats": {
             "pages": len(crawl.pages), "links": len(documents), "documents": len(downloaded),
             "bytes": crawl.bytes_received, "seconds": round(crawl.seconds, 2),
@@ -50,6 +52,7 @@ def build_report(*, run_id: int | None, started: str, finished: str, profile: Pr
 def _direction(node, fetches, extractions) -> dict[str, Any]:
     return {
         "code": node.code, "title": node.title, "url": node.url, "present": node.present,
+        "cycles": list(node.cycles),
         "stages": [
             {"stage": s.stage, "url": s.url, "present": s.present, "heading": s.heading,
              "documents": [_document(ref.link, fetches.get(ref.link.url), extractions) for ref in s.documents]}
@@ -63,7 +66,7 @@ def _document(link, fetch, extractions) -> dict[str, Any]:
     if fetch is None:
         state = "unchecked"
     elif not fetch.ok:
-        state = "dead"
+        state = fetch.verdict  # dead, soft404, auth_required, not_document, cloud_storage, tls, skipped
     elif fetch.is_html:
         state = "page"
     elif extraction is not None and not extraction.readable:

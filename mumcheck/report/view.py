@@ -34,9 +34,16 @@ STATE_NAMES = {
 }
 DOC_COMMENTS = {
     "dead": "НЕ ОТКРЫВАЕТСЯ", "unreadable": "НЕ ЧИТАЕТСЯ: файл повреждён, зашифрован или слишком велик",
+    "soft404": "НЕ ОТКРЫВАЕТСЯ: сайт отвечает «страница не найдена»",
+    "auth_required": "НЕ ОТКРЫВАЕТСЯ: требуется вход на сайт",
+    "not_document": "ВМЕСТО ДОКУМЕНТА открывается веб-страница",
+    "cloud_storage": "ссылка на облачное хранилище, а не на файл на сайте",
+    "tls": "браузер может не доверять сертификату сайта",
     "no_text": "скан без текстового слоя", "page": "HTML-страница, а не документ",
-    "unchecked": "не проверялась",
+    "unchecked": "не проверялась", "skipped": "не проверялась (запрещено robots.txt)",
 }
+# Link states after which an expert cannot open the document.
+BROKEN_STATUSES = frozenset({"dead", "unreadable", "soft404", "auth_required", "not_document", "cloud_storage", "tls"})
 
 
 def stage_titles(report: Mapping[str, Any]) -> dict[str, str]:
@@ -67,7 +74,7 @@ def direction_title(report: Mapping[str, Any], code: str | None) -> str:
 
 
 def document_state(doc: Mapping[str, Any], wrong_place: Mapping[str, Any]) -> str:
-    if doc["status"] in ("dead", "unreadable"):
+    if doc["status"] in BROKEN_STATUSES:
         return "broken"
     if doc["url"] in wrong_place:
         return "misplaced"

@@ -44,7 +44,7 @@ def build_facts(structure: SiteStructure, crawl: CrawlResult, extractions: Mappi
     return {
         "site": [_site_facts(structure, crawl, extractions, fetches, documents, profile, rules_directory)],
         "direction": [_direction_facts(d, structure, profile) for d in structure.directions],
-        "stage": [facts for d in structure.directions for facts in _stage_facts(d, profile)],
+        "stage": [facts for d in structure.directions for facts in _stage_facts(d, profile, vocab)],
         "link": [_link_facts(ref, fetches[ref.link.url], vocab) for ref in documents if ref.link.url in fetches],
         "document": [
             _document_facts(ref, fetches[ref.link.url], extractions[fetches[ref.link.url].sha256], vocab)
@@ -117,8 +117,19 @@ def _direction_facts(direction, structure, profile) -> dict[str, Any]:
     }
 
 
-def _stage_facts(direction, profile) -> list[dict[str, Any]]:
+def _required_stages(direction, profile, vocab) -> tuple[str, ...]:
+    """The profile's subsections for a direction; when its subsections announce only the
+    «неполный цикл», just those covering that cycle's components (measures, decisions,
+    effectiveness)."""
     required = profile.required_stages(direction.code)
+    if not direction.cycles or "full" in direction.cycles:
+        return required
+    components = {c for cycle in vocab.cycles if cycle.id in direction.cycles for c in cycle.components}
+    return tuple(s for s in required if set(profile.stage(s).covers) & components)
+
+
+def _stage_facts(direction, profile, vocab) -> list[dict[str, Any]]:
+    required = _required_stages(direction, profile, vocab)
     facts = []
     for stage in direction.stages:
         state = "missing" if not stage.present else ("empty" if not stage.documents else "ok")

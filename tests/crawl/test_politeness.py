@@ -123,3 +123,18 @@ def test_verdicts_become_findings(site_server, tmp_path, self_signed):
     for finding in by_url.values():
         assert finding.direction == "1.1" and finding.stage == "goals"
         assert "Приказ" in finding.message
+    # The report names each verdict for the document, validates, and counts none of them as evidence.
+    import json
+
+    import jsonschema
+
+    from tests.conftest import REPO
+
+    documents = {doc["url"]: doc["status"] for d in result.report["directions"] for s in d["stages"]
+                 for doc in s["documents"]}
+    assert {u: documents[u] for u in expected} == {
+        server.url("/gone.html"): "soft404", server.url("/secret.pdf"): "auth_required",
+        server.url("/plan.pdf"): "not_document",
+        "https://disk.yandex.ru/client/disk/%D0%9C%D0%A3%D0%9C": "cloud_storage", secure.url("/doc.pdf"): "tls"}
+    schema = json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(result.report, schema)

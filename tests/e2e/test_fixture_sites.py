@@ -109,3 +109,17 @@ def test_findings_messages_are_russian(checked_site):
     _, _, report, _ = checked_site
     for finding in report["findings"]:
         assert any("а" <= ch <= "я" for ch in finding["message"].lower()), finding
+
+
+def test_coverage_says_which_positions_have_evidence(checked_site):
+    manifest, base, report, _ = checked_site
+    states = {(p["direction"], p["stage"]): p["state"] for p in report["coverage"]["positions"]}
+    missing = {(f["direction"], f["stage"]) for f in manifest["expected_findings"] if f["rule"] == "structure.stage_missing"}
+    absent = {code for code in ("1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4") if code not in manifest["directions"]}
+    for key in missing:
+        assert states[key] == "missing", key
+    for (direction, stage), state in states.items():
+        if direction in absent:
+            assert state == "missing"
+    covered = sum(1 for s in states.values() if s == "covered")
+    assert covered == report["coverage"]["total"]["covered"] >= len(states) - len(missing) - 6 * len(absent) - 3
