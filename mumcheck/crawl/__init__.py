@@ -8,6 +8,7 @@ named by their sha256 in ``blob_dir``; ``on_document`` is called for each as soo
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Awaitable, Callable, Mapping
@@ -45,6 +46,17 @@ class CrawlOptions:
 def extension_of(url: str) -> str:
     last = urlsplit(url).path.rsplit("/", 1)[-1]
     return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+_HOME_WORDS = re.compile(r"^(главная( страница)?|home|официальный сайт)$", re.I)
+
+
+def site_name(title: str) -> str | None:
+    """The authority's name from a home page title: «Главная — Управление образования …» → the
+    name, without the «Главная»/«Официальный сайт» parts CMSs add."""
+    parts = [p.strip() for p in re.split(r"\s+[-—–|»]\s+|\s*\|\s*", title) if p.strip()]
+    kept = [p for p in parts if not _HOME_WORDS.match(p)]
+    return " — ".join(kept) or None
 
 
 def looks_like_document_url(url: str) -> bool:
@@ -112,7 +124,7 @@ class _SiteWalk:
         if start is None:
             self.notes.append("Стартовая страница не открылась: раздел не удалось найти.")
             return
-        self.site_title = start.title or start.headline or None
+        self.site_title = site_name(start.title or "") or site_name(start.headline or "")
         roots = await self._find_section(self.start_url, start)
         if roots is None:
             return

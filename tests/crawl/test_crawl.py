@@ -167,3 +167,14 @@ def test_page_budget_is_respected_and_said(make_site, tmp_path):
     result = crawl(site.url("/"), V, str(tmp_path / "b"), CrawlOptions(max_pages=2))
     assert len(result.pages) == 2
     assert any("лимит страниц" in note for note in result.notes)
+
+
+def test_site_name_without_cms_decorations():
+    from mumcheck.crawl import site_name
+
+    assert site_name("Главная — Управление образования администрации Пермского района") == \
+        "Управление образования администрации Пермского района"
+    assert site_name("Управление образования | Главная страница") == "Управление образования"
+    assert site_name("МКУ «Управление образования» - Официальный сайт") == "МКУ «Управление образования»"
+    assert site_name("Главная") is None
+    assert site_name("Комитет по образованию г. Сосновый Бор") == "Комитет по образованию г. Сосновый Бор"
