@@ -6,6 +6,7 @@ import json
 from typing import Any, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
+from mumcheck.report.view import fmt_points
 from mumcheck.report.text import SEVERITY_NAMES
 from mumcheck.urls import display
 
@@ -42,9 +43,9 @@ def _summary_line(changes) -> str:
 def _score_line(changes) -> str:
     now, before = changes["score"]["now"], changes["score"]["before"]
     if before is None:
-        return f"Оценка: {now['total']:g} из {now['max']:g} ({now['percent']:g} %)"
+        return f"Оценка: {fmt_points(now['total'])} из {fmt_points(now['max'])} ({fmt_points(now['percent'])} %)"
     delta = round(now["total"] - before["total"], 1)
-    return f"Оценка: {now['total']:g} из {now['max']:g} ({now['percent']:g} %), было {before['total']:g} ({delta:+g})"
+    return f"Оценка: {fmt_points(now['total'])} из {fmt_points(now['max'])} ({fmt_points(now['percent'])} %), было {fmt_points(before['total'])} ({'+' if delta >= 0 else '−'}{fmt_points(abs(delta))})"
 
 
 def _text(changes) -> str:

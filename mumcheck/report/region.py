@@ -9,6 +9,7 @@ import io
 import json
 from typing import Any, Mapping
 
+from mumcheck.report.view import fmt_points
 from mumcheck.report.text import ZONE_NAMES, plural
 
 REGION_FORMATS = ("text", "json", "markdown", "csv", "html")
@@ -41,8 +42,8 @@ def _json(summary) -> str:
 def _row(m: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
     if m["score"]:
         score = m["score"]
-        points = f"{score['total']:g} из {score['max']:g}"
-        return points, f"{score['percent']:g}", ZONE_NAMES.get(score["zone"], score["zone"]), \
+        points = f"{fmt_points(score['total'])} из {fmt_points(score['max'])}"
+        return points, f"{fmt_points(score['percent'])}", ZONE_NAMES.get(score["zone"], score["zone"]), \
             str(m["findings"]["error"]), str(m["findings"]["warning"])
     return "—", "—", "не проверен", "—", "—"
 
@@ -60,7 +61,7 @@ def _text(summary) -> str:
     lines.append("")
     lines.append("Средний % по направлениям:")
     for code, percent in summary["directions"].items():
-        lines.append(f"  {code} {DIRECTION_TITLES.get(code, ''):<40} {percent:g} %")
+        lines.append(f"  {code} {DIRECTION_TITLES.get(code, ''):<40} {fmt_points(percent)} %")
     return "\n".join(lines) + "\n"
 
 
@@ -75,7 +76,7 @@ def _markdown(summary) -> str:
             name = f"[{name}]({m['report']})"
         lines.append(f"| {index} | {name} | {points} | {percent} | {zone} | {errors} | {warnings} |")
     lines += ["", "| Направление | Средний % |", "|---|---|"]
-    lines += [f"| {code} {DIRECTION_TITLES.get(code, '')} | {percent:g} |" for code, percent in summary["directions"].items()]
+    lines += [f"| {code} {DIRECTION_TITLES.get(code, '')} | {fmt_points(percent)} |" for code, percent in summary["directions"].items()]
     return "\n".join(lines) + "\n"
 
 
@@ -120,7 +121,7 @@ def _html(summary) -> str:
                     f"<td class=num>{errors}</td><td class=num>{warnings}</td></tr>")
     zones = "".join(f"<tr><td><span class='zone {z}'>{e(ZONE_NAMES[z])}</span></td><td class=num>{n}</td></tr>"
                     for z, n in summary["zones"].items())
-    directions = "".join(f"<tr><td>{e(code)} {e(DIRECTION_TITLES.get(code, ''))}</td><td class=num>{p:g}</td></tr>"
+    directions = "".join(f"<tr><td>{e(code)} {e(DIRECTION_TITLES.get(code, ''))}</td><td class=num>{fmt_points(p)}</td></tr>"
                          for code, p in summary["directions"].items())
     count = plural(len(summary["municipalities"]), "муниципалитет", "муниципалитета", "муниципалитетов")
     return f"""<!DOCTYPE html>

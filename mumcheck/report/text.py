@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from mumcheck.report.view import fmt_points
 from mumcheck.urls import display
 
 ZONE_NAMES = {"red": "красная", "orange": "оранжевая", "yellow": "жёлтая", "green": "зелёная"}
@@ -65,7 +66,8 @@ def _score_lines(report, add, color) -> None:
     score = report["score"]
     zone = score["zone"]
     label = "Оценка (предварительная)" if score.get("provisional") else "Оценка"
-    add(f"{label}: {score['total']:g} из {score['max']:g} баллов ({score['percent']:g} %), зона: "
+    add(f"{label}: {fmt_points(score['total'])} из {fmt_points(score['max'])} баллов "
+        f"({fmt_points(score['percent'])} %), зона: "
         + _style(ZONE_NAMES.get(zone, zone), color, fg=ZONE_COLORS.get(zone), bold=True))
     add(f"  {score.get('note', '')}")
 
@@ -95,7 +97,7 @@ def _matrix_lines(report, add) -> None:
         else:
             marks = "  нет вкладки направления".ljust(3 * len(stage_ids) - 1)
         score = scores.get(code)
-        points = f"{score['total']:g}/{score['max']:g}" if score else ""
+        points = f"{fmt_points(score['total'])}/{fmt_points(score['max'])}" if score else ""
         add(f"  {code}  {marks}   {points:>9}  {direction['title'][:60]}")
     add("  Этапы: " + "; ".join(f"{i + 1} — {title}" for i, title in enumerate(stage_titles.values())))
 
