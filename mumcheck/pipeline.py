@@ -7,11 +7,10 @@ import asyncio
 import contextlib
 import tempfile
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from mumcheck.classify import classify
 from mumcheck.crawl import CrawlOptions, crawl_async
-from mumcheck.extract import ExtractorPool
 from mumcheck.model import CrawlResult, Extraction, Fetch, Finding
 from mumcheck.profile import DEFAULT_PROFILE, load_profile
 from mumcheck.report import build_report
@@ -22,6 +21,9 @@ from mumcheck.store import Store, now
 from mumcheck import __version__
 from mumcheck.urls import normalize
 from mumcheck.vocab import load_vocabulary
+
+if TYPE_CHECKING:  # the extractors are imported only when documents are read (not for --no-extract)
+    from mumcheck.extract import ExtractorPool
 
 Progress = Callable[[str, int], None]
 
@@ -75,6 +77,8 @@ def open_pool(options: CheckOptions):
     """The extractor process pool for a run (a null context when documents are not read)."""
     if not options.extract:
         return contextlib.nullcontext(None)
+    from mumcheck.extract import ExtractorPool
+
     return contextlib.closing(ExtractorPool(workers=options.workers, timeout=options.extract_timeout,
                                             ocr=options.ocr))
 
@@ -110,6 +114,13 @@ async def _crawl_and_extract(start_url: str, vocab, options: CheckOptions, store
     extractions: dict[str, Extraction] = {}
     tasks: dict[str, asyncio.Task] = {}
     previous = store.previous_fetches(start_url)
+    if pool is None:  # links only: documents are downloaded and hashed, no file is kept for a reader
+        crawl = await crawl_async(start_url, vocab, None, options.crawl, previous, None, progress)
+        for fetch in crawl.fetches:
+            if fetch.ok and not fetch.is_html and fetch.truncated and fetch.sha256 and fetch.status != 304:
+                extractions.setdefault(fetch.sha256, _too_big(fetch, options.crawl.fetch.max_bytes))
+        _fill_from_cache(crawl, extractions, store)
+        return crawl, extractions
     with tempfile.TemporaryDirectory(prefix="mumcheck-") as blob_dir:
         async def extract_one(fetch: Fetch) -> None:
             result = await pool.extract(fetch.blob, fetch.sha256, fetch.filename or _name_of(fetch),
@@ -156,11 +167,9 @@ def _ocr_pending(extraction: Extraction) -> bool:
 
 def _fill_from_cache(crawl: CrawlResult, extractions: dict[str, Extraction], store: Store) -> None:
     """Documents that did not change since the last run (answered 304) are read from the cache."""
-    for fetch in crawl.fetches:
-        if fetch.ok and not fetch.is_html and fetch.sha256 and fetch.sha256 not in extractions:
-            cached = store.cached_extraction(fetch.sha256)
-            if cached is not None:
-                extractions[fetch.sha256] = cached
+    wanted = [f.sha256 for f in crawl.fetches
+              if f.ok and not f.is_html and f.sha256 and f.sha256 not in extractions]
+    extractions.update(store.cached_extractions(wanted))
 
 
 def _too_big(fetch: Fetch, limit: int) -> Extraction:

@@ -11,6 +11,10 @@ import yaml
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+# libyaml's loader when PyYAML was built with it: the same safe subset, ten times faster
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class RuleFileError(ValueError):
     """A rule or profile file is missing or malformed; the message names the file and line."""
 
@@ -36,7 +40,7 @@ def load_yaml(name: str, directory: str | os.PathLike | None = None) -> Any:
     except OSError as exc:
         raise RuleFileError(f"{path}: файл правил не читается ({exc.strerror})") from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

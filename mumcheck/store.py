@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -123,6 +123,11 @@ class Store:
         (which look at finished runs only) never see half of it; rows of a run that was cut short
         are replaced when it is written again."""
         findings = list(findings)
+        with self.db.atomic():  # one transaction: one commit for all the rows, not one per chunk
+            self._write_run(run_id, crawl, structure, findings, report)
+
+    def _write_run(self, run_id: int, crawl: CrawlResult, structure: SiteStructure, findings: list[Finding],
+                   report: dict[str, Any]) -> None:
         counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
         score = report.get("score") or {}
         for table in ("pages", "fetches", "links", "findings"):
@@ -232,9 +237,19 @@ class Store:
             row = self.db["documents"].get(sha256)
         except sqlite_utils.db.NotFoundError:
             return None
-        return Extraction(sha256=row["sha256"], kind=row["kind"], text=row["text"] or "", pages=row["pages"],
-                          chars=row["chars"] or 0, is_scan=bool(row["is_scan"]), error=row["error"],
-                          title=row["title"], meta=json.loads(row["meta"] or "{}"))
+        return _extraction_of(row)
+
+    def cached_extractions(self, sha256s: Iterable[str]) -> dict[str, Extraction]:
+        """sha256 → cached extraction, for those of ``sha256s`` that are in the cache (one query
+        per 500, not one per document)."""
+        wanted = list(dict.fromkeys(sha256s))
+        found: dict[str, Extraction] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.db.query(f"select * from documents where sha256 in ({marks})", chunk):
+                found[row["sha256"]] = _extraction_of(row)
+        return found
 
     def save_extraction(self, extraction: Extraction) -> None:
         if extraction.meta.get("timeout") or extraction.meta.get("crashed") or extraction.meta.get("internal"):
@@ -247,14 +262,23 @@ class Store:
         }, pk="sha256")
 
 
+_FETCH_COLUMNS = tuple(f.name for f in fields(Fetch) if f.name != "blob")
+
+
 def _fetch_row(run_id: int, fetch: Fetch) -> dict[str, Any]:
-    row = asdict(fetch)
-    row.pop("blob")
+    # a shallow copy: every field is a plain value (asdict's deep copy costs more than the insert)
+    row = {name: getattr(fetch, name) for name in _FETCH_COLUMNS}
     row["run_id"] = run_id
     row["redirects"] = json.dumps(list(fetch.redirects), ensure_ascii=False)
     row["is_html"] = int(fetch.is_html)
     row["truncated"] = int(fetch.truncated)
     return row
+
+
+def _extraction_of(row: dict[str, Any]) -> Extraction:
+    return Extraction(sha256=row["sha256"], kind=row["kind"], text=row["text"] or "", pages=row["pages"],
+                      chars=row["chars"] or 0, is_scan=bool(row["is_scan"]), error=row["error"],
+                      title=row["title"], meta=json.loads(row["meta"] or "{}"))
 
 
 def _fetch_of(row: dict[str, Any]) -> Fetch:

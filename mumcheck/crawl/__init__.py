@@ -2,7 +2,9 @@
 
 ``crawl(start_url, …)`` → :class:`~mumcheck.model.CrawlResult`. Documents are streamed to files
 named by their sha256 in ``blob_dir``; ``on_document`` is called for each as soon as it has arrived
-(the pipeline starts extraction there, overlapped with the rest of the crawl).
+(the pipeline starts extraction there, overlapped with the rest of the crawl). With ``blob_dir``
+None documents are downloaded and hashed but not kept (a links-only check), and ``on_document`` is
+not called.
 """
 
 from __future__ import annotations
@@ -63,14 +65,14 @@ def looks_like_document_url(url: str) -> bool:
     return extension_of(url) in DOCUMENT_EXTENSIONS
 
 
-def crawl(start_url: str, vocab: Vocabulary, blob_dir: str, options: CrawlOptions | None = None,
+def crawl(start_url: str, vocab: Vocabulary, blob_dir: str | None, options: CrawlOptions | None = None,
           previous: Mapping[str, Fetch] | None = None, on_document: OnDocument | None = None,
           progress: Callable[[str, int], None] | None = None) -> CrawlResult:
     """Synchronous entry point: runs :func:`crawl_async` on a fresh event loop."""
     return asyncio.run(crawl_async(start_url, vocab, blob_dir, options, previous, on_document, progress))
 
 
-async def crawl_async(start_url: str, vocab: Vocabulary, blob_dir: str, options: CrawlOptions | None = None,
+async def crawl_async(start_url: str, vocab: Vocabulary, blob_dir: str | None, options: CrawlOptions | None = None,
                       previous: Mapping[str, Fetch] | None = None, on_document: OnDocument | None = None,
                       progress: Callable[[str, int], None] | None = None) -> CrawlResult:
     options = options or CrawlOptions()

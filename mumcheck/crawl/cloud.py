@@ -85,10 +85,9 @@ def cloud_link(url: str) -> CloudLink | None:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     path = parts.path or "/"
-    query = parse_qs(parts.query)
     for pattern, service, shape in _SERVICES:
         if pattern.search(host):
-            return CloudLink(service, shape(host, path, query))
+            return CloudLink(service, shape(host, path, parse_qs(parts.query)))
     if _NEXTCLOUD_SHARE.match(path):
-        return CloudLink("Nextcloud", _nextcloud(host, path, query))
-    return None
+        return CloudLink("Nextcloud", _nextcloud(host, path, parse_qs(parts.query)))
+    return None  # the query is parsed only for a cloud host: this runs twice for every link

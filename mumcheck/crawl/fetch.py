@@ -1,40 +1,50 @@
 """HTTP: one async client, per-host politeness, streamed downloads with a size cap.
 
 Every request ends in a :class:`~mumcheck.model.Fetch` — never an exception — so one bad link
-cannot stop a crawl.
+cannot stop a crawl. The client is aiohttp (its C parser costs a fraction of a pure-Python one per
+request, and a link check is a few thousand requests); URLs are sent exactly as
+:func:`~mumcheck.urls.normalize` wrote them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import hashlib
 import os
 import random
 import re
 import secrets
+import socket
 import ssl
 import tempfile
 import time
+import urllib.request
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import AsyncIterator, Mapping
 from urllib.parse import unquote, urlsplit
 
+import aiohttp
 import certifi
-import httpx
+from aiohttp.abc import AbstractResolver
 from protego import Protego
+from yarl import URL
 
 from mumcheck import __version__
 from mumcheck.model import Fetch
 from mumcheck.crawl.verdicts import PageLook, look_at
-from mumcheck.urls import DEFAULT_PORTS, host_of, normalize
+from mumcheck.urls import host_of, normalize
 
 USER_AGENT = f"mumcheck/{__version__} (+https://pypi.org/project/mumcheck/; MUM section checker)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_PAGE_BYTES = 5 * 2**20
 CHUNK = 64 * 1024
+SNIFF_BYTES = 512  # the first chunk is at least this long (or the whole body): looks_like_html reads it
+MAX_HEADER_BYTES = 64 * 1024  # one header line; aiohttp's default of 8 KB refuses sites with big cookies
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _AUTH_STATUSES = frozenset({401, 403})
 MAX_ROBOTS_BYTES = 512 * 1024
@@ -111,7 +121,7 @@ def filename_from_disposition(value: str | None) -> str | None:
     plain = re.search(r'filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)', value, re.I)
     if plain:
         name = (plain.group(1) or plain.group(2) or "").strip()
-        try:  # servers often send raw UTF-8 bytes that httpx decoded as latin-1
+        try:  # servers often send raw UTF-8 bytes, read here as latin-1 (see _header_text)
             return name.encode("latin-1").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             return name
@@ -133,10 +143,22 @@ def parse_resolve(entries) -> dict[tuple[str, int], str]:
 
 
 def ssl_context(options: FetchOptions) -> ssl.SSLContext | bool:
-    """Certificate checking as the options ask: the usual roots plus ``ca_bundle``, or none."""
+    """Certificate checking as the options ask: the usual roots plus ``ca_bundle``, or none.
+
+    Built once per bundle (reading the roots takes ~30 ms, and a region batch opens a client per
+    municipality); a bundle file that changes is read again."""
     if options.verify is False:
         return False
     bundle = options.ca_bundle or (options.verify if isinstance(options.verify, str) else None)
+    try:
+        stamp = os.stat(bundle).st_mtime_ns if bundle else None
+    except OSError:
+        stamp = None
+    return _ssl_context(bundle, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _ssl_context(bundle: str | None, stamp: int | None) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=certifi.where())
     if bundle:
         try:
@@ -172,8 +194,9 @@ def _tls_failure(exc: BaseException) -> str | None:
     for _ in range(6):
         if seen is None:
             break
+        seen = getattr(seen, "certificate_error", seen)  # aiohttp's wrapper of the ssl error
         if isinstance(seen, ssl.SSLCertVerificationError):
-            text = (seen.verify_message or str(seen)).lower()
+            text = (getattr(seen, "verify_message", None) or str(seen)).lower()
             return next((ru for en, ru in _TLS_REASONS if en in text), f"сертификат не прошёл проверку ({text})")
         seen = seen.__cause__ or seen.__context__
     text = str(exc).lower()
@@ -191,55 +214,145 @@ def failure_of(exc: Exception) -> tuple[str, str]:
     return "dead", describe_error(exc)
 
 
-def describe_error(exc: Exception) -> str:
+def describe_error(exc: BaseException) -> str:
     """A short Russian description of a transport failure, for a finding's evidence."""
     text = str(exc) or exc.__class__.__name__
-    if isinstance(exc, httpx.TooManyRedirects):
+    if isinstance(exc, aiohttp.TooManyRedirects):
         return "слишком много перенаправлений (возможна петля)"
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, TimeoutError):  # aiohttp's ServerTimeoutError and ConnectionTimeoutError too
         return "сервер не ответил вовремя (тайм-аут)"
-    if isinstance(exc, httpx.ConnectError):
-        if isinstance(exc.__cause__, ssl.SSLError) or "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        if isinstance(exc, aiohttp.ClientSSLError) or isinstance(exc.os_error, ssl.SSLError) \
+                or "CERTIFICATE" in text.upper():
             return f"ошибка TLS-сертификата: {text}"
-        if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        if isinstance(exc, aiohttp.ClientConnectorDNSError) or isinstance(exc.os_error, socket.gaierror) \
+                or "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
             return "адрес сайта не найден (DNS)"
         return "сервер недоступен: соединение не установлено"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, ConnectionResetError,
+                        aiohttp.ClientConnectionResetError)):
         return f"сервер оборвал соединение: {text}"
     return f"ошибка сети: {text}"
 
 
-class _ResolvingTransport(httpx.AsyncBaseTransport):
-    """Sends requests for mapped (host, port) to another address, keeping Host and TLS name."""
+class _MappedResolver(AbstractResolver):
+    """Answers mapped (host, port) with another address, as curl's --resolve: the connection
+    still sends the original Host and TLS name (the connector takes them from ``hostname``)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, mapping: Mapping[tuple[str, int], str]):
-        self.inner = inner
+    def __init__(self, mapping: Mapping[tuple[str, int], str]):
         self.mapping = dict(mapping)
+        self.inner = aiohttp.DefaultResolver()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        host = url.raw_host.decode("ascii").lower()
-        address = self.mapping.get((host, url.port or DEFAULT_PORTS.get(url.scheme, 80)))
-        if address is not None:
-            extensions = dict(request.extensions)
-            if url.scheme == "https":
-                extensions.setdefault("sni_hostname", host)
-            request = httpx.Request(request.method, url.copy_with(host=address), headers=request.headers,
-                                    stream=request.stream, extensions=extensions)
-        return await self.inner.handle_async_request(request)
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET):
+        address = self.mapping.get((host.lower(), port))
+        if address is None:
+            return await self.inner.resolve(host, port, family)
+        kind = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [{"hostname": host, "host": address, "port": port, "family": kind, "proto": 0,
+                 "flags": socket.AI_NUMERICHOST}]
 
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+_HEADERS_READ = frozenset({"content-type", "etag", "last-modified", "content-disposition", "retry-after",
+                           "content-encoding"})
+
+
+def _header_text(value: bytes) -> str:
+    # ASCII, else UTF-8, else Latin-1 (as httpx did; never a lone surrogate, which SQLite refuses)
+    try:
+        return value.decode("ascii")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+def _headers_of(response: aiohttp.ClientResponse) -> dict[str, str]:
+    """The few response headers the crawl reads, repeated ones joined with ", "."""
+    found: dict[str, str] = {}
+    for raw_name, raw_value in response.raw_headers:
+        name = raw_name.decode("latin-1").lower()
+        if name in _HEADERS_READ:
+            value = _header_text(raw_value)
+            found[name] = f"{found[name]}, {value}" if name in found else value
+    return found
+
+
+class _Decoder:
+    """Content-Encoding gzip/deflate undone by hand (the session leaves bodies as sent, so that a
+    ``.gz`` document served with ``Content-Encoding: gzip`` can be kept as it is)."""
+
+    def __init__(self, encoding: str):
+        self.gzip = encoding == "gzip"
+        self.first = True
+        self.inner = zlib.decompressobj(zlib.MAX_WBITS | 16 if self.gzip else zlib.MAX_WBITS)
+
+    def decompress(self, data: bytes) -> bytes:
+        if self.first and not self.gzip:
+            self.first = False
+            try:
+                return self.inner.decompress(data)
+            except zlib.error:  # "deflate" sent as a raw stream, without the zlib header
+                self.inner = zlib.decompressobj(-zlib.MAX_WBITS)
+        return self.inner.decompress(data)
+
+    def flush(self) -> bytes:
+        return self.inner.flush()
+
+
+async def _body(response: aiohttp.ClientResponse, raw: bool) -> AsyncIterator[bytes]:
+    """The body in chunks of at most CHUNK bytes, decoded unless ``raw``."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    decoder = _Decoder(encoding) if not raw and encoding in ("gzip", "deflate") else None
+    stream = response.content
+    while True:
+        data = await stream.read(CHUNK)
+        if not data:
+            break
+        if decoder is not None:
+            data = decoder.decompress(data)
+            if not data:
+                continue
+        yield data
+    if decoder is not None:
+        tail = decoder.flush()
+        if tail:
+            yield tail
+
+
+async def _first_chunk(chunks: AsyncIterator[bytes]) -> bytes:
+    """At least SNIFF_BYTES of the body (less only when the body is shorter)."""
+    first = b""
+    while len(first) < SNIFF_BYTES:
+        chunk = await anext(chunks, b"")
+        if not chunk:
+            break
+        first += chunk
+    return first
+
+
+def _proxies_in_environment() -> bool:
+    try:
+        return bool(urllib.request.getproxies())
+    except Exception:
+        return False
 
 
 class Fetcher:
     """Async HTTP with a global and a per-host concurrency limit. Use as ``async with``."""
 
-    def __init__(self, options: FetchOptions, blob_dir: str | os.PathLike,
+    def __init__(self, options: FetchOptions, blob_dir: str | os.PathLike | None,
                  previous: Mapping[str, Fetch] | None = None):
+        """``blob_dir`` None: documents are still downloaded whole and hashed, but no file is kept
+        (nothing will read them: a links-only check)."""
         self.options = options
-        self.blob_dir = Path(blob_dir)
-        self.blob_dir.mkdir(parents=True, exist_ok=True)
+        self.blob_dir = Path(blob_dir) if blob_dir is not None else None
+        if self.blob_dir is not None:
+            self.blob_dir.mkdir(parents=True, exist_ok=True)
         self.previous = dict(previous or {})
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(options.per_host))
@@ -249,27 +362,37 @@ class Fetcher:
         self._probes: dict[str, asyncio.Task] = {}
         self.robots_skipped: list[str] = []
         self.bytes_received = 0
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> "Fetcher":
-        limits = httpx.Limits(max_connections=self.options.concurrency,
-                              max_keepalive_connections=self.options.concurrency)
-        verify = ssl_context(self.options)
-        transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
-        if self.options.resolve:
-            transport = _ResolvingTransport(transport, parse_resolve(self.options.resolve))
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": self.options.user_agent, "Accept-Language": "ru,en;q=0.5"},
-            timeout=httpx.Timeout(self.options.timeout, connect=min(10.0, self.options.timeout)),
-            follow_redirects=True,
-            max_redirects=self.options.max_redirects,
-            transport=transport,
+        resolver = _MappedResolver(parse_resolve(self.options.resolve)) if self.options.resolve else None
+        connector = aiohttp.TCPConnector(limit=self.options.concurrency, limit_per_host=0,
+                                         ssl=ssl_context(self.options), resolver=resolver)
+        self._client = aiohttp.ClientSession(
+            connector=connector,
+            headers={"User-Agent": self.options.user_agent, "Accept-Language": "ru,en;q=0.5",
+                     "Accept-Encoding": "gzip, deflate"},
+            timeout=aiohttp.ClientTimeout(total=None, connect=min(10.0, self.options.timeout),
+                                          sock_read=self.options.timeout),
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies of hosts named by an IP address too
+            auto_decompress=False,  # see _Decoder
+            max_line_size=MAX_HEADER_BYTES, max_field_size=MAX_HEADER_BYTES,
+            trust_env=_proxies_in_environment(),  # HTTP(S)_PROXY as the environment says
         )
         return self
 
     async def __aexit__(self, *exc_info) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
+
+    async def _send(self, url: str, headers: Mapping[str, str] | None = None) -> aiohttp.ClientResponse:
+        """GET with redirects followed, body not read yet: the caller streams it, then releases."""
+        assert self._client is not None, "use Fetcher as an async context manager"
+        return await self._client.get(
+            URL(url, encoded=True),  # as normalize() wrote it: no second quoting
+            headers=headers or None, allow_redirects=True,
+            max_redirects=self.options.max_redirects + 1,  # aiohttp counts the redirect that fails too
+        )
 
     async def get(self, url: str, keep_html: bool = True, revalidate: str | None = None) -> Body:
         """GET a URL. HTML is returned in memory; anything else is streamed to a blob file.
@@ -314,18 +437,22 @@ class Fetcher:
         host = host_of(origin)
         try:
             async with self._global, self._hosts[host]:
-                async with self._client.stream("GET", origin + "/robots.txt") as response:
-                    if response.status_code != 200:
+                response = await self._send(origin + "/robots.txt")
+                try:
+                    if response.status != 200:
                         return None
+                    content_type = _headers_of(response).get("content-type")
                     content = b""
-                    async for chunk in response.aiter_bytes(CHUNK):
+                    async for chunk in _body(response, raw=False):
                         content += chunk
                         if len(content) >= MAX_ROBOTS_BYTES:
                             break
+                finally:
+                    response.release()
         except Exception:
             return None
         self.bytes_received += len(content)
-        if looks_like_html(content[:512], response.headers.get("content-type")):
+        if looks_like_html(content[:512], content_type):
             return None  # a CMS answering every address with a page: no rules
         try:
             rules = Protego.parse(content[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
@@ -354,23 +481,21 @@ class Fetcher:
         return None
 
     async def _get_once(self, url: str, keep_html: bool, revalidate: str | None) -> Body:
-        assert self._client is not None, "use Fetcher as an async context manager"
         host = host_of(url)
         async with self._global, self._hosts[host]:
             await self._be_polite(host)
             try:
-                request = self._client.build_request("GET", url, headers=self._conditional_headers(revalidate))
-                response = await self._client.send(request, stream=True)
+                response = await self._send(url, self._conditional_headers(revalidate))
             except Exception as exc:  # every transport failure becomes a verdict
                 verdict, error = failure_of(exc)
                 return Body(Fetch(url=url, verdict=verdict, error=error), None, None)
             try:
                 return await self._read(url, response, keep_html, revalidate)
             except Exception as exc:
-                return Body(Fetch(url=url, verdict="dead", status=response.status_code,
+                return Body(Fetch(url=url, verdict="dead", status=response.status,
                                   error=describe_error(exc)), None, None)
             finally:
-                await response.aclose()
+                response.release()
 
     async def _be_polite(self, host: str) -> None:
         delay = max(self.options.delay, self._host_delay.get(host, 0.0))
@@ -392,30 +517,31 @@ class Fetcher:
             headers["If-Modified-Since"] = old.last_modified
         return headers
 
-    async def _read(self, url: str, response: httpx.Response, keep_html: bool, revalidate: str | None) -> Body:
+    async def _read(self, url: str, response: aiohttp.ClientResponse, keep_html: bool,
+                    revalidate: str | None) -> Body:
         redirects = tuple(normalize(str(r.url)) for r in response.history)
-        content_type = response.headers.get("content-type")
+        headers = _headers_of(response)
+        content_type = headers.get("content-type")
+        final_url = str(response.url)
+        status = response.status
         base = Fetch(
-            url=url, verdict="ok", status=response.status_code, final_url=normalize(str(response.url)),
-            content_type=content_type, etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"), redirects=redirects,
-            filename=filename_from_disposition(response.headers.get("content-disposition")),
+            url=url, verdict="ok", status=status, final_url=url if final_url == url else normalize(final_url),
+            content_type=content_type, etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"), redirects=redirects,
+            filename=filename_from_disposition(headers.get("content-disposition")),
         )
-        if response.status_code == 304 and revalidate in self.previous:
+        if status == 304 and revalidate in self.previous:
             old = self.previous[revalidate]
             return Body(replace(old, url=url, status=304, redirects=redirects, blob=None), None, None)
-        if response.status_code in _AUTH_STATUSES:
-            why = "нужен вход по логину и паролю" if response.status_code == 401 else "доступ закрыт"
+        if status in _AUTH_STATUSES:
+            why = "нужен вход по логину и паролю" if status == 401 else "доступ закрыт"
             return Body(replace(base, verdict="auth_required",
-                                error=f"HTTP {response.status_code} {response.reason_phrase}: {why}"), None, None)
-        if response.status_code >= 400:
-            return Body(replace(base, verdict="dead", error=f"HTTP {response.status_code} {response.reason_phrase}"),
-                        None, None, retry_after_seconds(response.headers.get("retry-after")))
-        chunks = response.aiter_raw(CHUNK) if _is_compressed_document(response) else response.aiter_bytes(CHUNK)
-        first = b""
-        async for chunk in chunks:
-            first = chunk
-            break
+                                error=f"HTTP {status} {response.reason}: {why}"), None, None)
+        if status >= 400:
+            return Body(replace(base, verdict="dead", error=f"HTTP {status} {response.reason}"),
+                        None, None, retry_after_seconds(headers.get("retry-after")))
+        chunks = _body(response, raw=_is_compressed_document(headers))
+        first = await _first_chunk(chunks)
         self.bytes_received += len(first)
         if looks_like_html(first, content_type):
             content = await self._read_all(first, chunks, MAX_PAGE_BYTES)
@@ -435,6 +561,8 @@ class Fetcher:
         return b"".join(parts)
 
     async def _to_blob(self, base: Fetch, first: bytes, chunks) -> Fetch:
+        if self.blob_dir is None:
+            return await self._hash_only(base, first, chunks)
         digest = hashlib.sha256()
         size = 0
         truncated = False
@@ -461,11 +589,29 @@ class Fetcher:
             raise
         return replace(base, size=size, sha256=sha, blob=str(blob), truncated=truncated)
 
+    async def _hash_only(self, base: Fetch, first: bytes, chunks) -> Fetch:
+        """As _to_blob, without the file: the same size cap, size and sha256."""
+        digest = hashlib.sha256()
+        size = 0
+        truncated = False
+        chunk = first
+        while True:
+            if size + len(chunk) > self.options.max_bytes:
+                truncated = True
+                break
+            digest.update(chunk)
+            size += len(chunk)
+            chunk = await anext(chunks, b"")
+            if not chunk:
+                break
+            self.bytes_received += len(chunk)
+        return replace(base, size=size, sha256=digest.hexdigest(), truncated=truncated)
 
-def _is_compressed_document(response: httpx.Response) -> bool:
+
+def _is_compressed_document(headers: Mapping[str, str]) -> bool:
     # A .gz served with Content-Encoding: gzip is the file itself; keep the bytes as they are.
-    encoding = response.headers.get("content-encoding", "").lower()
-    content_type = response.headers.get("content-type", "").lower()
+    encoding = headers.get("content-encoding", "").lower()
+    content_type = headers.get("content-type", "").lower()
     return encoding == "gzip" and ("gzip" in content_type or "x-gzip" in content_type)
 
 
