@@ -563,25 +563,10 @@ class Fetcher:
     async def _to_blob(self, base: Fetch, first: bytes, chunks) -> Fetch:
         if self.blob_dir is None:
             return await self._hash_only(base, first, chunks)
-        digest = hashlib.sha256()
-        size = 0
-        truncated = False
         fd, temp_name = tempfile.mkstemp(dir=self.blob_dir, suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
-                chunk = first
-                while True:
-                    if size + len(chunk) > self.options.max_bytes:
-                        truncated = True
-                        break
-                    out.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-                    chunk = await anext(chunks, b"")
-                    if not chunk:
-                        break
-                    self.bytes_received += len(chunk)
-            sha = digest.hexdigest()
+                size, sha, truncated = await self._stream(first, chunks, out)
             blob = self.blob_dir / sha
             os.replace(temp_name, blob)
         except BaseException:
@@ -591,21 +576,26 @@ class Fetcher:
 
     async def _hash_only(self, base: Fetch, first: bytes, chunks) -> Fetch:
         """As _to_blob, without the file: the same size cap, size and sha256."""
+        size, sha, truncated = await self._stream(first, chunks)
+        return replace(base, size=size, sha256=sha, truncated=truncated)
+
+    async def _stream(self, first: bytes, chunks, out=None) -> tuple[int, str, bool]:
+        """Read a body up to the size cap, hashing it (and writing it to ``out``):
+        (size, sha256, truncated)."""
         digest = hashlib.sha256()
         size = 0
-        truncated = False
         chunk = first
         while True:
             if size + len(chunk) > self.options.max_bytes:
-                truncated = True
-                break
+                return size, digest.hexdigest(), True
+            if out is not None:
+                out.write(chunk)
             digest.update(chunk)
             size += len(chunk)
             chunk = await anext(chunks, b"")
             if not chunk:
-                break
+                return size, digest.hexdigest(), False
             self.bytes_received += len(chunk)
-        return replace(base, size=size, sha256=digest.hexdigest(), truncated=truncated)
 
 
 def _is_compressed_document(headers: Mapping[str, str]) -> bool:
