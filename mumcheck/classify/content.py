@@ -90,10 +90,14 @@ def _best(scores: Mapping[str, float]) -> str | None:
 
 
 def classify_document(text: str, book: CueBook, title: str | None = None, link_text: str | None = None) -> ContentClass:
-    zones = {name: _Indexed(words) for name, words in _zone_stems(text or "", title, link_text, book).items()}
+    counts = {name: _phrase_counts(words, _first_stems(book)) for name, words in
+              _zone_stems(text or "", title, link_text, book).items()}
+    found = set().union(*counts.values())
     evidence: dict[str, tuple[str, ...]] = {}
-    directions = {code: _score(cues, zones, book, evidence, f"direction:{code}") for code, cues in book.directions.items()}
-    components = {comp: _score(cues, zones, book, evidence, f"stage:{comp}") for comp, cues in book.components.items()}
+    directions = {code: _score(cues, counts, found, book, evidence, f"direction:{code}")
+                  for code, cues in book.directions.items()}
+    components = {comp: _score(cues, counts, found, book, evidence, f"stage:{comp}")
+                  for comp, cues in book.components.items()}
     return ContentClass(directions=directions, components=components, evidence=evidence)
 
 
@@ -104,33 +108,48 @@ def _zone_stems(text: str, title: str | None, link_text: str | None, book: CueBo
             "rest": stems_of(text[book.first_page_chars:])}
 
 
-class _Indexed:
-    """Stemmed words of a zone with where each stem occurs, so a phrase is looked up, not scanned for."""
-
-    def __init__(self, words: list[str]):
-        self.words = words
-        self.at: dict[str, list[int]] = {}
-        for index, word in enumerate(words):
-            self.at.setdefault(word, []).append(index)
-
-    def count(self, phrase: tuple[str, ...]) -> int:
-        n = len(phrase)
-        return sum(1 for i in self.at.get(phrase[0], ()) if tuple(self.words[i:i + n]) == phrase)
+_FIRST_STEMS: dict[int, tuple[CueBook, dict[str, tuple[tuple[str, ...], ...]]]] = {}
 
 
-def _score(cues: tuple[Cue, ...], zones: dict[str, "_Indexed"], book: CueBook, evidence: dict, key: str) -> float:
+def _first_stems(book: CueBook) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every cue phrase of the book under its first stem: one pass over a text finds them all."""
+    cached = _FIRST_STEMS.get(id(book))
+    if cached is not None and cached[0] is book:
+        return cached[1]
+    phrases: dict[str, set[tuple[str, ...]]] = {}
+    for cues in (*book.directions.values(), *book.components.values()):
+        for cue in cues:
+            phrases.setdefault(cue.stems[0], set()).add(cue.stems)
+    index = {first: tuple(sorted(group)) for first, group in phrases.items()}
+    _FIRST_STEMS[id(book)] = (book, index)
+    return index
+
+
+def _phrase_counts(words: list[str], by_first: dict[str, tuple[tuple[str, ...], ...]]) -> dict[tuple[str, ...], int]:
+    """How often each cue phrase occurs in the words (overlapping occurrences count)."""
+    counts: dict[tuple[str, ...], int] = {}
+    for i, word in enumerate(words):
+        for phrase in by_first.get(word, ()):
+            if len(phrase) == 1 or tuple(words[i:i + len(phrase)]) == phrase:
+                counts[phrase] = counts.get(phrase, 0) + 1
+    return counts
+
+
+def _score(cues: tuple[Cue, ...], counts: dict[str, dict[tuple[str, ...], int]], found: set, book: CueBook,
+           evidence: dict, key: str) -> float:
     total = 0.0
-    found: list[tuple[float, str]] = []
+    matched: list[tuple[float, str]] = []
     for cue in cues:
+        if cue.stems not in found:
+            continue
         points = 0.0
         for name in _ZONE_NAMES:
             zone = book.zones[name]
-            count = zones[name].count(cue.stems)
-            points += cue.weight * zone.weight * min(count, zone.cap)
+            points += cue.weight * zone.weight * min(counts[name].get(cue.stems, 0), zone.cap)
         if points:
             total += points
-            found.append((points, cue.phrase))
-    evidence[key] = tuple(phrase for _, phrase in sorted(found, key=lambda item: -item[0]))
+            matched.append((points, cue.phrase))
+    evidence[key] = tuple(phrase for _, phrase in sorted(matched, key=lambda item: -item[0]))
     return round(total, 2)
 
 
