@@ -68,6 +68,47 @@ def test_hung_file_times_out_and_the_pool_goes_on(tmp_path):
     assert after.error is None and "Документ 1." in after.text
 
 
+def test_time_limit_counts_from_the_start_of_a_file_not_from_the_queue(tmp_path):
+    """One worker, two slow files handed over together: the second waits ~1 s behind the first,
+    then runs ~1 s. Both stay under the 1.5 s limit of their own running time."""
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    os.mkfifo(first)
+    os.mkfifo(second)
+    warm_up = _documents(tmp_path)[0]
+
+    def feed(fifo, after: float) -> None:
+        """From ``after`` seconds on, serve every open() of the FIFO for half a second (a reader
+        may open the file more than once); until then the worker hangs in open()."""
+        time.sleep(after)
+        until = time.monotonic() + 0.5
+        while time.monotonic() < until:
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader at the moment
+                time.sleep(0.005)
+                continue
+            try:
+                os.write(fd, b"not a real pdf")
+            except BrokenPipeError:  # the reader has already given up on this open
+                pass
+            os.close(fd)
+
+    async def run():
+        with ExtractorPool(workers=1, timeout=1.5) as pool:
+            await pool.extract(str(warm_up), "warm-up")
+            feeders = [asyncio.to_thread(feed, first, 1.0), asyncio.to_thread(feed, second, 2.0)]
+            started = time.monotonic()
+            results = await asyncio.gather(pool.extract(str(first), "first", "first.pdf"),
+                                           pool.extract(str(second), "second", "second.pdf"), *feeders)
+            return results[:2], time.monotonic() - started
+
+    (a, b), elapsed = asyncio.run(run())
+    assert elapsed >= 2.0  # the second file really waited for its feeder
+    for result in (a, b):
+        assert "превышено время" not in (result.error or ""), result.error
+        assert not result.meta.get("timeout")
+
+
 def test_worker_limits(tmp_path):
     async def run():
         with ExtractorPool(workers=1, timeout=30, max_memory_mb=768) as pool:
