@@ -1,3 +1,3 @@
-from mumcheck.cli import main
+from mumcheck.cli import run
 
-main()
+run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
@@ -205,6 +206,30 @@ def _run_check(url: str, kw: dict) -> None:
         progress.done()
     _write_outputs(result.report, tuple(kw["formats"]), kw["output"], kw["quiet"])
     sys.exit(_fail_status(result.report["findings"], kw["fail_on"]))
+
+
+def run() -> None:
+    """The console entry point: ``main`` without the interpreter's slow teardown.
+
+    Freeing the objects of a finished check one by one takes longer than the OS takes to drop
+    the whole process (≈ 70 ms after a 1,000-document check), so once the exit handlers have run
+    and the outputs are flushed, the process ends at once. ``main`` stays a plain click command
+    for tests and for embedding."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (mumcheck … | head) or a closed stream
+            pass
+    os._exit(code or 0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
