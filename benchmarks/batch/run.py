@@ -25,6 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from fastserver import ServerProcess  # noqa: E402
 from mumcheck.siteserver import SiteServer  # noqa: E402
 from mumcheck.vocab import load_vocabulary  # noqa: E402
 
@@ -136,6 +138,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=150)
     parser.add_argument("--latency", type=float, default=0.03, help="seconds added to every response")
     parser.add_argument("--concurrency", type=int, default=50, help="municipalities at once")
+    parser.add_argument("--server", choices=["fast", "fixture"], default="fast",
+                        help="fast: all sites from benchmarks/fastserver.py in one child process (default); "
+                             "fixture: the tests' SiteServer, one thread-per-connection server per site, in this process")
     args = parser.parse_args()
 
     pdf = (REPO / "fixtures" / "documents" / "text.pdf").read_bytes()
@@ -143,15 +148,20 @@ def main() -> None:
     mumcheck = [sys.executable, "-m", "mumcheck"]
     servers = []
     try:
-        for i in range(args.sites):
-            root = work / f"site{i}"
-            paths = make_site(root, i, args.docs, pdf)
-            servers.append(SiteServer(root, faults={p: {"delay": args.latency} for p in paths}).start())
+        roots = [work / f"site{i}" for i in range(args.sites)]
+        for i, root in enumerate(roots):
+            make_site(root, i, args.docs, pdf)
+        if args.server == "fast":
+            servers = [ServerProcess(roots, latency=args.latency).start()]
+            urls = [url + "/" for url in servers[0].urls]
+        else:
+            servers = [SiteServer(root, latency=args.latency).start() for root in roots]
+            urls = [server.url("/") for server in servers]
         region = work / "region.csv"
-        region.write_text("name,url\n" + "".join(f"Муниципалитет {i},{s.url('/')}\n" for i, s in enumerate(servers)),
+        region.write_text("name,url\n" + "".join(f"Муниципалитет {i},{url}\n" for i, url in enumerate(urls)),
                           encoding="utf-8")
         single_db = work / "single.db"
-        t_single, rss_single, _ = timed(mumcheck + ["check", servers[0].url("/"), "--db", str(single_db), "-q"])
+        t_single, rss_single, _ = timed(mumcheck + ["check", urls[0], "--db", str(single_db), "-q"])
         db = work / "region.db"
         common = ["--db", str(db), "--concurrency", str(args.concurrency), "-q"]
         t_cold, rss_cold, _ = timed(mumcheck + ["batch", str(region)] + common)
@@ -171,7 +181,7 @@ def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Region benchmark — {date}, {machine}; {args.sites} municipalities × {args.docs} documents, "
-          f"{args.latency * 1000:.0f} ms per response, per-host limit 4, {args.concurrency} municipalities at once.\n")
+          f"{args.latency * 1000:.0f} ms per response ({args.server} server), per-host limit 4, {args.concurrency} municipalities at once.\n")
     print("| run | wall time | peak RSS (tree) | documents downloaded | documents 304 | document bytes |")
     print("|---|---|---|---|---|---|")
     print(f"| one municipality alone (`check`) | {t_single:.1f} s | {rss_single / 1024:.0f} MiB | | | |")

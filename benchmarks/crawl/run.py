@@ -34,6 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from fastserver import ServerProcess  # noqa: E402
 from mumcheck.siteserver import SiteServer  # noqa: E402
 
 DIRECTIONS = [
@@ -152,11 +154,36 @@ def lychee(tool: str, urls: list[str], concurrency: int, work: Path) -> dict:
     return {"wall": wall, "rss_mb": rss / 1024, "exit": proc.returncode}
 
 
+class serve:
+    """The site on 127.0.0.1: the fast benchmark server in its own process, or the tests' SiteServer."""
+
+    def __init__(self, kind: str, root: Path, latency: float, headers: dict[str, str]):
+        self.kind = kind
+        self.server = (ServerProcess([root], latency, headers) if kind == "fast"
+                       else SiteServer(root, latency=latency, headers=headers))
+
+    def __enter__(self) -> "serve":
+        self.server.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.server.stop()
+
+    def url(self, path: str = "/") -> str:
+        return (self.server.urls[0] + path) if self.kind == "fast" else self.server.url(path)
+
+    def served(self) -> int:
+        return self.server.requests(0) if self.kind == "fast" else len(self.server.requests)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.030, help="seconds added to every answer")
     parser.add_argument("--per-host", type=int, default=4)
+    parser.add_argument("--server", choices=["fast", "fixture"], default="fast",
+                        help="fast: benchmarks/fastserver.py in its own process (default); "
+                             "fixture: the tests' thread-per-connection SiteServer in this process")
     parser.add_argument("--no-install", action="store_true", help="skip LinkChecker/lychee when not on PATH")
     args = parser.parse_args()
     rows: list[tuple[str, dict]] = []
@@ -168,17 +195,17 @@ def main() -> None:
         build_site(small, args.documents // 4)
         # LinkChecker goes above 10 requests/s per host only for servers answering with this header
         unthrottled = {"LinkChecker": "unthrottled"}
-        with SiteServer(root, latency=args.latency, headers=unthrottled) as server, \
-                SiteServer(small, latency=args.latency) as small_server:
+        with serve(args.server, root, args.latency, unthrottled) as server, \
+                serve(args.server, small, args.latency, {}) as small_server:
             url = server.url("/")
             bound = (len(paths) + 1) * args.latency / args.per_host  # + robots.txt
             per_host = ["--per-host", str(args.per_host)]
 
             def counted(name, target, measure):
                 """Run ``measure``; requests are counted on the server side, the same way for every tool."""
-                before = len(target.requests)
+                before = target.served()
                 result = measure()
-                result["requests"] = len(target.requests) - before
+                result["requests"] = target.served() - before
                 rows.append((name, result))
 
             counted("mumcheck check --no-extract", server,
@@ -206,7 +233,7 @@ def print_table(rows, bound: float, n_urls: int, args) -> None:
         model = cpu
     print(f"\n{date.today()} · {model} · {os.cpu_count()} cores · Python {platform.python_version()}")
     print(f"site: 20 pages, {args.documents} documents ({n_urls} URLs), latency {args.latency * 1000:.0f} ms, "
-          f"per-host {args.per_host}; bound N×latency÷per-host = {bound:.2f} s\n")
+          f"per-host {args.per_host}, {args.server} server; bound N×latency÷per-host = {bound:.2f} s\n")
     print("| run | wall, s | × its bound | requests served | requests/s | MB moved | peak RSS, MB |")
     print("|---|---|---|---|---|---|---|")
     for name, r in rows:
