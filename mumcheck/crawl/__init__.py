@@ -116,6 +116,7 @@ class _SiteWalk:
         self.section_label: str | None = None
         self.site_title: str | None = None
         self.documents = 0
+        self.level_pages: set[str] = set()  # pages of the level being walked (some still on the way)
 
     # --- the whole walk --------------------------------------------------------------------
     async def run(self) -> None:
@@ -213,28 +214,41 @@ class _SiteWalk:
         queued = {url for url, _, _ in roots}
         while queue:
             batch, queue = queue, []
-            parsed = await asyncio.gather(*(self._get_page(url) for url, _, _ in batch))
-            for (url, depth, trail), page in zip(batch, parsed):
-                if page is None or (depth > 0 and self._not_a_real_page(url)):
+            # the whole level is requested at once; each page is then taken in order as soon as it
+            # is in, so its documents start while later pages of the level are still on the way
+            self.level_pages = {url for url, _, _ in batch}
+            fetching = [asyncio.ensure_future(self._get_page(url)) for url, _, _ in batch]
+            try:
+                for (url, depth, trail), pending in zip(batch, fetching):
+                    page = await pending
+                    if page is None or (depth > 0 and self._not_a_real_page(url)):
+                        continue
+                    if len(self.pages) >= self.options.max_pages:
+                        self.notes.append(f"Достигнут лимит страниц ({self.options.max_pages}); "
+                                          "остальные страницы раздела не проверены.")
+                        await asyncio.gather(*fetching)  # already requested: their answers are kept
+                        return
+                    self._take_page(url, depth, trail, page, queue, queued)
+            finally:
+                for pending in fetching:
+                    pending.cancel()  # only those still running, when the walk is cut short
+
+    def _take_page(self, url: str, depth: int, trail: tuple[str, ...], page: ParsedPage,
+                   queue: list[tuple[str, int, tuple[str, ...]]], queued: set[str]) -> None:
+        """Keep a page of the section: its sub-pages go to the next level, its other links are checked."""
+        self.pages[url] = Page(url=url, title=page.headline or page.title, trail=trail, depth=depth,
+                               blocks=page.blocks, encoding=page.encoding)
+        self.progress("page", len(self.pages))
+        for link in (l for block in page.blocks for l in block.links):
+            if not self._follows(link, depth):
+                self._check_resource(link.url, self._promises_document(link, trail))
+            elif link.url not in queued:
+                queued.add(link.url)
+                if self.traps.is_trap(link.url):
+                    self.fetches.setdefault(link.url, Fetch(
+                        url=link.url, verdict="skipped", error="адрес похож на ловушку для обходчика"))
                     continue
-                if len(self.pages) >= self.options.max_pages:
-                    self.notes.append(f"Достигнут лимит страниц ({self.options.max_pages}); "
-                                      "остальные страницы раздела не проверены.")
-                    return
-                self.pages[url] = Page(url=url, title=page.headline or page.title, trail=trail, depth=depth,
-                                       blocks=page.blocks, encoding=page.encoding)
-                self.progress("page", len(self.pages))
-                for link in (l for block in page.blocks for l in block.links):
-                    if self._follows(link, depth):
-                        if link.url not in queued:
-                            queued.add(link.url)
-                            if self.traps.is_trap(link.url):
-                                self.fetches.setdefault(link.url, Fetch(
-                                    url=link.url, verdict="skipped", error="адрес похож на ловушку для обходчика"))
-                                continue
-                            queue.append((link.url, depth + 1, trail + (link.text,)))
-                    else:
-                        self._check_resource(link.url, self._promises_document(link, trail))
+                queue.append((link.url, depth + 1, trail + (link.text,)))
 
     def _not_a_real_page(self, url: str) -> bool:
         """A page of the section that is really a login form or a «not found» page: its link is
@@ -285,7 +299,7 @@ class _SiteWalk:
 
     # --- links and documents ---------------------------------------------------------------
     def _check_resource(self, url: str, promised: bool = False) -> None:
-        if url in self.resource_tasks or url in self.fetches:
+        if url in self.resource_tasks or url in self.fetches or url in self.level_pages:
             return
         if self.documents >= self.options.max_documents:
             if self.documents == self.options.max_documents:

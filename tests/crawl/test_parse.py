@@ -123,3 +123,30 @@ def test_encoding_fallbacks():
 def test_link_text_inside_block_elements():
     parsed = page("<div class='files'><a href='/a.pdf'><div class='t'>Приказ № 1</div><span>PDF, 200 КБ</span></a></div>")
     assert [t for _, t, _ in links_of(parsed)] == ["Приказ № 1 PDF, 200 КБ"]
+
+
+def test_empty_and_bodiless_documents():
+    for body in (b"", b"  \n", b"<!-- nothing else -->", b"<!DOCTYPE html>"):
+        parsed = parse_page(body, URL)
+        assert (parsed.title, parsed.headline, parsed.blocks, parsed.chrome) == ("", "", (), ())
+    fragment = parse_page("<a href='/a.pdf'>Приказ № 5</a>".encode("utf-8"), URL)
+    assert links_of(fragment) == [("http://uo.example.ru/a.pdf", "Приказ № 5", ())]
+
+
+def test_scripts_and_templates_are_left_out():
+    parsed = page("<h2>Цели<script>var a = '<h3>';</script>и задачи</h2>"
+                  "<template><a href='/t.pdf'>Шаблон</a></template><noscript><a href='/n.pdf'>Без JS</a></noscript>"
+                  "<p><a href='/a.pdf'>Приказ&nbsp;№&nbsp;5 &amp; приложение</a></p>")
+    assert links_of(parsed) == [("http://uo.example.ru/a.pdf", "Приказ № 5 & приложение", ("Цели и задачи",))]
+
+
+def test_markup_inside_text_separates_words():
+    # a comment, or a <!DOCTYPE> from a whole page pasted into the content, between two words
+    parsed = page("<h2>Цели<!-- x -->и задачи</h2><h3>Показатели<!DOCTYPE html>мониторинга</h3>"
+                  "<a href='/a.pdf'>Приказ</a>")
+    assert links_of(parsed) == [("http://uo.example.ru/a.pdf", "Приказ", ("Цели и задачи", "Показатели мониторинга"))]
+
+
+def test_very_deep_nesting():
+    parsed = page("<div>" * 3000 + "<h2>Глубоко</h2><a href='/deep.pdf'>Документ</a>")
+    assert links_of(parsed) == [("http://uo.example.ru/deep.pdf", "Документ", ("Глубоко",))]
