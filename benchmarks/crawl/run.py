@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--server", choices=["fast", "fixture"], default="fast",
                         help="fast: benchmarks/fastserver.py in its own process (default); "
                              "fixture: the tests' thread-per-connection SiteServer in this process")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs of `check --no-extract` (the row shows the median; all are listed below)")
     parser.add_argument("--no-install", action="store_true", help="skip LinkChecker/lychee when not on PATH")
     args = parser.parse_args()
     compile_package()
@@ -215,8 +217,15 @@ def main() -> None:
                 result["requests"] = target.served() - before
                 rows.append((name, result))
 
-            counted("mumcheck check --no-extract", server,
-                    lambda: mumcheck(url, work / "a.db", work / "a.json", "--no-extract", *per_host))
+            runs = []
+            for n in range(args.repeat):  # the row is the median run; the others give the spread
+                counted("mumcheck check --no-extract", server,
+                        lambda: mumcheck(url, work / f"a{n}.db", work / "a.json", "--no-extract", *per_host))
+                runs.append(rows.pop())
+            runs.sort(key=lambda row: row[1]["wall"])
+            median = runs[len(runs) // 2][1]
+            median["spread"] = [r["wall"] for _, r in runs]
+            rows.append((f"mumcheck check --no-extract (median of {len(runs)})", median))
             counted("mumcheck check (full, cold)", server, lambda: mumcheck(url, work / "b.db", work / "b.json", *per_host))
             counted("mumcheck check (warm re-run)", server, lambda: mumcheck(url, work / "b.db", work / "c.json", *per_host))
             counted(f"mumcheck check (full, {args.documents // 4} docs)", small_server,
@@ -250,6 +259,11 @@ def print_table(rows, bound: float, n_urls: int, args) -> None:
         own_bound = (requests or 1) * args.latency / args.per_host
         print(f"| {name} | {r['wall']:.2f} | {r['wall'] / own_bound:.2f} | {requests if requests is not None else '—'} "
               f"| {rate} | {moved} | {r['rss_mb']:.0f} |")
+    for name, r in rows:
+        if "spread" in r:
+            walls = ", ".join(f"{w:.2f}" for w in r["spread"])
+            ratios = ", ".join(f"{w / bound:.3f}" for w in r["spread"])
+            print(f"\n{name}: every run, s: {walls} (× bound: {ratios})")
     for name, r in rows:
         if "not_modified" in r and r["not_modified"]:
             print(f"\n{name}: {r['not_modified']} documents answered 304 (not downloaded again)")
