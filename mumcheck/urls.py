@@ -75,7 +75,9 @@ def resolve(base: str, href: str) -> str | None:
 
 
 def fragment_of(href: str) -> str | None:
-    frag = urlsplit(href.strip()).fragment
+    # what urlsplit() calls the fragment, without its checks of the rest: a malformed address
+    # such as "//host\\[x" must not cost the page it stands on
+    frag = href.strip().partition("#")[2]
     return unquote(frag) or None
 
 

@@ -103,6 +103,14 @@ def test_broken_html_still_parses():
     assert [t for _, t, _ in links_of(parsed)] == ["Один", "Два", "Три"]
 
 
+def test_a_malformed_address_costs_only_its_own_link():
+    """urlsplit() refuses "//host\\[x" (a bracket that is not an IPv6 address); the page's other
+    links must still be found."""
+    parsed = page("<h2>Цели</h2><p><a href='//uo.example.ru\\[x'>Битая</a> <a href='/a.pdf'>Приказ</a>"
+                  "<a href='#цели'>К началу</a></p>")
+    assert ("http://uo.example.ru/a.pdf", "Приказ", ("Цели",)) in links_of(parsed)
+
+
 def test_windows_1251_declared_only_in_meta():
     body = SITES.joinpath("list", "index.html").read_bytes()
     text, encoding = decode_html(body, header_charset=None)
