@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -213,8 +214,10 @@ def run() -> None:
 
     Freeing the objects of a finished check one by one takes longer than the OS takes to drop
     the whole process (≈ 70 ms after a 1,000-document check), so once the exit handlers have run
-    and the outputs are flushed, the process ends at once. ``main`` stays a plain click command
-    for tests and for embedding."""
+    and the outputs are flushed, the process ends at once. SIGTERM (a CI job cancelled, ``kill``)
+    unwinds like Ctrl-C, so the extraction workers are stopped and the database is closed. ``main``
+    stays a plain click command for tests and for embedding."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         main()
         code = 0
@@ -226,10 +229,15 @@ def run() -> None:
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (mumcheck … | head) or a closed stream
+            if stream is not None:  # None when the descriptor was closed (mumcheck rules >&-)
+                stream.flush()
+        except Exception:  # a closed pipe (mumcheck … | head) or a stream closed meanwhile
             pass
     os._exit(code or 0)
+
+
+def _terminated(signum, _frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

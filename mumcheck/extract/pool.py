@@ -100,7 +100,9 @@ class ExtractorPool:
                 kind = _guess_kind(path, filename, content_type)
                 return failure(sha256, kind, MSG_TIMEOUT.format(self.timeout), timeout=True)
             except BrokenProcessPool:
-                if generation not in self._killed:
+                # Files still waiting in the pool share the fate of the one that broke it, but
+                # only a file that had started can be the culprit.
+                if generation not in self._killed and self._started[slot]:
                     crashes += 1
                     if crashes > CRASH_RETRIES:
                         kind = _guess_kind(path, filename, content_type)
@@ -117,6 +119,8 @@ class ExtractorPool:
                 raise asyncio.TimeoutError
             done, _ = await asyncio.wait({result}, timeout=left)
             if done:
+                if result.cancelled():  # still queued when a restart shut the old pool down
+                    raise BrokenProcessPool("the pool was restarted before this file started")
                 return result.result()
 
     def close(self) -> None:

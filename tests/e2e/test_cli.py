@@ -111,3 +111,38 @@ def test_unreachable_site_exits_2_and_says_why(tmp_path):
     assert proc.returncode == 2
     assert "сайт не открывается" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_sigterm_stops_a_check_cleanly(tmp_path):
+    """A cancelled CI job sends SIGTERM: the check stops at once with 128 + 15, and the run it
+    had begun is marked failed in the database (not left «running»)."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from mumcheck.siteserver import SiteServer
+
+    db = tmp_path / "db.sqlite"
+    with SiteServer(SITE_DIRS["demo"], latency=0.3) as server:
+        process = subprocess.Popen([sys.executable, "-m", "mumcheck", "check", server.url("/"), "--db", str(db), "-q"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while len(server.requests) < 3 and time.monotonic() < deadline:  # the crawl is under way
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 128 + signal.SIGTERM
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select status from runs").fetchall() == [("failed",)]
+
+
+def test_closed_output_streams_are_not_a_crash():
+    """`mumcheck rules >&-` in a script: nothing to write to is not a reason for a traceback."""
+    import shlex
+    import subprocess
+    import sys
+
+    proc = subprocess.run(f"{shlex.quote(sys.executable)} -m mumcheck rules >&-", shell=True,
+                          capture_output=False, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -68,6 +68,24 @@ def test_hung_file_times_out_and_the_pool_goes_on(tmp_path):
     assert after.error is None and "Документ 1." in after.text
 
 
+def test_files_queued_behind_a_hung_one_are_read_after_the_restart(tmp_path):
+    """One worker: the hung file holds it, the others wait in the pool's queue. Cutting the hung
+    file restarts the pool; the waiting files must be read, not dropped or reported as failed."""
+    fifo = tmp_path / "stalled.pdf"
+    os.mkfifo(fifo)
+    files = _documents(tmp_path)
+
+    async def run():
+        with ExtractorPool(workers=1, timeout=1.5) as pool:
+            await pool.extract(str(files[0]), "warm-up")
+            return await asyncio.gather(pool.extract(str(fifo), "hung", "stalled.pdf"),
+                                        *(pool.extract(str(path), path.name) for path in files))
+
+    hung, *others = asyncio.run(run())
+    assert hung.meta.get("timeout") is True
+    assert [(result.sha256, result.error) for result in others] == [(path.name, None) for path in files]
+
+
 def test_time_limit_counts_from_the_start_of_a_file_not_from_the_queue(tmp_path):
     """One worker, two slow files handed over together: the second waits ~1 s behind the first,
     then runs ~1 s. Both stay under the 1.5 s limit of their own running time."""
