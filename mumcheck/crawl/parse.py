@@ -61,8 +61,10 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
     candidates += ["utf-8", "windows-1251"]
     for name in candidates:
         try:
-            return body.decode(_canonical_encoding(name)), _canonical_encoding(name)
-        except (LookupError, UnicodeDecodeError):
+            text = body.decode(_canonical_encoding(name))
+            text.encode("utf-8")  # lone surrogates (utf-7, unicode_escape…) are no page text either
+            return text, _canonical_encoding(name)
+        except (LookupError, UnicodeError):
             continue
     return body.decode("utf-8", errors="replace"), "utf-8"
 

@@ -111,6 +111,17 @@ def test_a_malformed_address_costs_only_its_own_link():
     assert ("http://uo.example.ru/a.pdf", "Приказ", ("Цели",)) in links_of(parsed)
 
 
+def test_a_declared_charset_that_yields_no_text_is_passed_over():
+    """utf-7 and unicode_escape can decode to lone surrogates, which no parser takes: the page is
+    read with the next candidate instead of failing the check."""
+    for charset, junk in (("utf-7", b"+2AA-"), ("unicode_escape", b"\\ud800")):
+        body = (b"<html><head><meta charset='" + charset.encode() + b"'></head><body><h2>Goals</h2>"
+                b"<a href='/a.pdf'>" + junk + b"</a></body></html>")
+        parsed = parse_page(body, URL)
+        assert [(u, labels) for u, _, labels in links_of(parsed)] == [("http://uo.example.ru/a.pdf", ("Goals",))]
+        assert parsed.encoding == "utf-8"
+
+
 def test_windows_1251_declared_only_in_meta():
     body = SITES.joinpath("list", "index.html").read_bytes()
     text, encoding = decode_html(body, header_charset=None)
