@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,10 +24,12 @@ QUEUED_PER_WORKER = 3  # files handed to the pool per worker: one running, the r
 _started = None  # in a worker: the pool's shared table of start times, one slot per file in flight
 
 
-def _init_worker(max_memory_mb: int | None, started=None) -> None:
+def _init_worker(max_memory_mb: int | None, started=None, owner: int | None = None) -> None:
     """Runs once in every worker process."""
     global _started
     _started = started
+    if owner:
+        threading.Thread(target=_exit_with, args=(owner,), name="mumcheck-owner-watch", daemon=True).start()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     os.environ["OMP_NUM_THREADS"] = "1"
     if max_memory_mb:
@@ -37,6 +40,20 @@ def _init_worker(max_memory_mb: int | None, started=None) -> None:
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _exit_with(owner: int) -> None:
+    """Leave when the process that owns the pool is gone. A killed mumcheck (SIGKILL, an OOM kill)
+    runs no clean-up, and the workers would otherwise wait on the pool's queue for ever, keeping
+    the forkserver alive with them."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # a process of another user took the number: ours is gone
+            os._exit(0)
 
 
 def _run(path: str, sha256: str, filename: str | None, content_type: str | None, ocr: bool = False,
@@ -144,7 +161,7 @@ class ExtractorPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context(),
-                                   initializer=_init_worker, initargs=(self.max_memory_mb, self._started))
+                                   initializer=_init_worker, initargs=(self.max_memory_mb, self._started, os.getpid()))
 
     def _current_executor(self) -> ProcessPoolExecutor:
         if self._executor is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from tests.conftest import SITE_DIRS, load_site_manifest
 from tests.e2e.test_fixture_sites import run_cli
@@ -146,3 +147,49 @@ def test_closed_output_streams_are_not_a_crash():
     proc = subprocess.run(f"{shlex.quote(sys.executable)} -m mumcheck rules >&-", shell=True,
                           capture_output=False, stderr=subprocess.PIPE, text=True, timeout=60)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def test_extraction_workers_do_not_outlive_a_killed_check(tmp_path):
+    """SIGKILL runs no clean-up: the pool's processes must notice and leave on their own."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from mumcheck.siteserver import SiteServer
+
+    with SiteServer(SITE_DIRS["demo"], latency=0.3) as server:
+        process = subprocess.Popen([sys.executable, "-m", "mumcheck", "check", server.url("/"),
+                                    "--db", str(tmp_path / "db.sqlite"), "-q"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        helpers: set[int] = set()
+        while len(helpers) < 3 and time.monotonic() < deadline:  # forkserver and its workers
+            helpers = _descendants(process.pid)
+            time.sleep(0.1)
+        assert len(helpers) >= 3
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in helpers):
+            time.sleep(0.2)
+        left = [pid for pid in helpers if os.path.exists(f"/proc/{pid}")
+                and "Z" not in open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]]
+        assert left == []
