@@ -178,3 +178,27 @@ def test_site_name_without_cms_decorations():
     assert site_name("МКУ «Управление образования» - Официальный сайт") == "МКУ «Управление образования»"
     assert site_name("Главная") is None
     assert site_name("Комитет по образованию г. Сосновый Бор") == "Комитет по образованию г. Сосновый Бор"
+
+
+def test_a_page_of_the_level_linked_from_an_earlier_one_is_fetched_once_as_a_page(make_site, tmp_path):
+    """Pages of a level are taken as each arrives; a link from 1.1 to the 1.3 page (under a name
+    that is no direction, and with no section page to be under) must not start a second request
+    for a page that is still on the way, nor turn it into a document."""
+    titles = {"1-1": "1.1. Система оценки качества подготовки обучающихся",
+              "1-2": "1.2. Система работы со школами с низкими результатами обучения",
+              "1-3": "1.3. Система выявления, поддержки и развития способностей и талантов",
+              "1-4": "1.4. Система работы по самоопределению и профессиональной ориентации"}
+    menu = "".join(f"<li><a href='/d/{code}.html'>{title}</a></li>" for code, title in titles.items())
+    files = {"index.html": HEAD + f"<nav><ul><li>Муниципальные инструменты управления качеством<ul>{menu}"
+                                  "</ul></li></ul></nav></body></html>"}
+    for code, title in titles.items():
+        files[f"d/{code}.html"] = HEAD + f"<h1>{title}</h1><h2>Цели и задачи</h2>" \
+            f"<p><a href='/files/{code}.pdf'>Приказ</a></p></body></html>"
+        files[f"files/{code}.pdf"] = PDF
+    files["d/1-1.html"] = files["d/1-1.html"].replace("</body>", "<p><a href='/d/1-3.html'>Смотреть</a></p></body>")
+    site = make_site(files)
+    result = run(site.url("/"), tmp_path)
+    assert result.section_found and result.section_url is None
+    assert site.requests.count(("GET", "/d/1-3.html")) == 1
+    assert site.url("/d/1-3.html") in {page.url for page in result.pages}
+    assert result.fetch_for(site.url("/d/1-3.html")).verdict == "ok"
