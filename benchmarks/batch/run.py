@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO))
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from fastserver import ServerProcess  # noqa: E402
+from prepare import compile_package  # noqa: E402
 from mumcheck.siteserver import SiteServer  # noqa: E402
 from mumcheck.vocab import load_vocabulary  # noqa: E402
 
@@ -130,12 +131,6 @@ def document_bytes(db: Path, newest_runs: int) -> tuple[int, int, int]:
                            f"and status = 200 and is_html = 0", ids).fetchone()
         same = conn.execute(f"select count(*) from fetches where run_id in ({marks}) and status = 304", ids).fetchone()
     return got[0], same[0], got[1]
-
-
-def compile_package() -> None:
-    """Measure mumcheck as pip installs it, with its bytecode compiled: a checkout run under
-    PYTHONDONTWRITEBYTECODE=1 (as on this machine) would compile the package again at every start."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "mumcheck")], check=True)
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from fastserver import ServerProcess  # noqa: E402
+from prepare import compile_package  # noqa: E402
 from mumcheck.siteserver import SiteServer  # noqa: E402
 
 DIRECTIONS = [
@@ -174,12 +175,6 @@ class serve:
 
     def served(self) -> int:
         return self.server.requests(0) if self.kind == "fast" else len(self.server.requests)
-
-
-def compile_package() -> None:
-    """Measure mumcheck as pip installs it, with its bytecode compiled: a checkout run under
-    PYTHONDONTWRITEBYTECODE=1 (as on this machine) would compile the package again at every start."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "mumcheck")], check=True)
 
 
 def main() -> None:
