@@ -21,6 +21,12 @@ class LinkRef:
     text: str  # anchor text (or the row/label text when the anchor says only «скачать»)
     page: str  # URL of the page the link stands on
     labels: tuple[str, ...] = ()  # headings, tabs, table groups around it, outer → inner
+    # the nested list items (menus) it hangs under, outer → inner: (item's caption, caption of the
+    # item just before it in its list — a «Трек» group sits visually under the direction above it)
+    outline: tuple[tuple[str, str], ...] = ()
+    # labels only this link has, strongest first: an inline label before it («Цель: …»), the first
+    # cell of its table row, its column's header; used where its block's labels name no stage
+    local: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Page:
     depth: int
     blocks: tuple[Block, ...] = ()
     encoding: str = "utf-8"
+    chrome: tuple[LinkRef, ...] = ()  # links of its menus, header and footer (the site's menu tree)
 
     @property
     def links(self) -> tuple[LinkRef, ...]:
@@ -128,6 +135,8 @@ class DocumentRef:
     link: LinkRef
     direction: str | None
     stage: str | None
+    stages: tuple[str, ...] = ()  # every stage its label names («Цели и задачи. Показатели»), stage first
+    evidence: str = "labels"  # what placed it: labels | menu | content (see classify)
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,7 @@ class StageNode:
     url: str | None = None  # page (with #anchor for tabs) where the stage's subsection is
     heading: str | None = None
     documents: tuple[DocumentRef, ...] = ()
+    by_content: bool = False  # no label names it: its documents were placed here by their content
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,8 @@ class DirectionNode:
     heading: str | None = None
     stages: tuple[StageNode, ...] = ()
     cycles: tuple[str, ...] = ()  # cycles its subsections announce: «full», «partial» (неполный цикл)
+    read: bool = True  # its page or tab was read (False: only a link to it was seen, e.g. a dead one)
+    labels_read: bool = True  # at least one label on it names a cycle stage
 
 
 @dataclass(frozen=True)
@@ -157,6 +169,7 @@ class SiteStructure:
     directions: tuple[DirectionNode, ...]
     # links of the section that sit under no stage (direction may still be known)
     unplaced: tuple[DocumentRef, ...] = ()
+    notes: tuple[str, ...] = ()  # where the evidence disagreed, which was followed (Russian)
 
     def direction(self, code: str) -> DirectionNode | None:
         for node in self.directions:

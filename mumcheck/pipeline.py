@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from mumcheck.classify import classify
+from mumcheck.classify.content import load_cues
+from mumcheck.classify.structure import load_content_rules
 from mumcheck.crawl import CrawlOptions, crawl_async
 from mumcheck.model import CrawlResult, Extraction, Fetch, Finding
 from mumcheck.profile import DEFAULT_PROFILE, load_profile
@@ -94,7 +96,8 @@ async def check_site_async(start_url: str, options: CheckOptions, store: Store, 
     try:
         crawl, extractions = await _crawl_and_extract(start_url, vocab, options, store, pool, progress)
         _require_start_page(crawl)
-        structure = classify(crawl, vocab, profile)
+        structure = classify(crawl, vocab, profile, extractions, load_cues(options.rules_dir),
+                             load_content_rules(options.rules_dir))
         findings = check(structure, crawl, extractions, profile, vocab, ignore=options.ignore,
                          severity=dict(options.severity), rules_directory=options.rules_dir)
         score = estimate(structure, crawl, extractions, profile, findings)

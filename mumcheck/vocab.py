@@ -146,7 +146,9 @@ class Vocabulary:
             fuzzy = self._fuzzy_direction(words)
             if fuzzy:
                 return fuzzy
-        return self.code_in(text) if len(words) <= 2 else None
+        # a bare number names a direction only when nothing else does: «1.3.5. Анализ результатов
+        # мониторинга» under 2.3 is 2.3's (sites copy blocks with their numbering)
+        return self.code_in(text) if len(words) <= 2 and not self.components_of(text) else None
 
     def _fuzzy_direction(self, words: list[str]) -> str | None:
         """A direction named with typos («способнстей и таланов»): stemmed words, fuzzy-compared
@@ -225,7 +227,7 @@ def _compile_stage(raw: dict) -> StageDef:
 _KEYS = {
     "directions.yaml": ({"directions", "blocks"}, "directions",
                         {"code", "block", "title", "names", "cues", "document_cues", "official"}),
-    "stages.yaml": ({"stages", "document_zones", "cycles"}, "stages",
+    "stages.yaml": ({"stages", "document_zones", "cycles", "content_placement"}, "stages",
                     {"id", "title", "priority", "headings", "names", "document_cues"}),
 }
 

@@ -237,7 +237,7 @@ class _SiteWalk:
                    queue: list[tuple[str, int, tuple[str, ...]]], queued: set[str]) -> None:
         """Keep a page of the section: its sub-pages go to the next level, its other links are checked."""
         self.pages[url] = Page(url=url, title=page.headline or page.title, trail=trail, depth=depth,
-                               blocks=page.blocks, encoding=page.encoding)
+                               blocks=page.blocks, encoding=page.encoding, chrome=page.chrome)
         self.progress("page", len(self.pages))
         for link in (l for block in page.blocks for l in block.links):
             if not self._follows(link, depth):

@@ -363,7 +363,8 @@ class _Walker:
         if target is None or (fragment_of(href) and target.split("#")[0] == self.page_url and href.strip().startswith("#")):
             return
         labels, anchors = self._labels_for(element)
-        link = LinkRef(url=target, text=_link_text(element), page=self.page_url, labels=labels)
+        link = LinkRef(url=target, text=_link_text(element), page=self.page_url, labels=labels,
+                       outline=_outline(element), local=_local_labels(element))
         if self._in_chrome(element):
             self.chrome.append(link)
             return
@@ -525,6 +526,128 @@ def _own_caption(li: _Element) -> str | None:
     return caption or None
 
 
+def _outline(element: _Element) -> tuple[tuple[str, str], ...]:
+    """The list items with nested lists that the element hangs under, outer → inner, each with the
+    caption of the item just before it in its own list."""
+    steps = []
+    for ancestor in reversed(_ancestors(element)):
+        if ancestor.name != "li":
+            continue
+        nested = _find(ancestor, "ul", "ol")
+        if nested is None or not _is_inside(element, nested):
+            continue
+        caption = _own_caption(ancestor)
+        if caption:
+            before = _previous_sibling(ancestor, "li")
+            steps.append((caption, _item_caption(before) if before is not None else ""))
+    return tuple(steps)
+
+
+def _item_caption(li: _Element) -> str:
+    return _own_caption(li) or clean_text(_text(li))[:MAX_LABEL_CHARS]
+
+
+_LABEL_END = re.compile(r"\s*[:—–-]\s*$")
+MAX_INLINE_LABEL_CHARS = 100
+
+
+def _local_labels(anchor: _Element) -> tuple[str, ...]:
+    """Labels only this link has, inner to its block: the first cell of its table row and its
+    column's header («Компонент | Документы» tables), and an inline label before it in its
+    paragraph or list item («Цель: <a>…</a>», «<b>Задачи</b> <a>…</a>»)."""
+    labels = []
+    cell = _find_parent(anchor, "td", "th")
+    if cell is not None and cell.parent is not None and cell.parent.name == "tr":
+        labels += _table_labels(cell)
+    inline = _inline_label(anchor)
+    if inline:
+        labels.insert(0, inline)
+    return tuple(labels)
+
+
+def _table_labels(cell: _Element) -> list[str]:
+    row = cell.parent
+    cells = _cells(row)
+    index = next((i for i, c in enumerate(cells) if c is cell), None)
+    if not index:
+        return []
+    found = []
+    first = cells[0]
+    first_text = clean_text(_text(first))
+    if first_text and len(first_text) <= 200 and _find(first, "a") is None:
+        found.append(first_text)
+    header = _header_row(row)
+    if header is not None and header is not row:
+        header_cells = _cells(header)
+        if index < len(header_cells):
+            text = clean_text(_text(header_cells[index]))
+            if text and len(text) <= 120:
+                found.append(text)
+    return found
+
+
+def _header_row(row: _Element) -> _Element | None:
+    """The table's header row: the row of <th> cells at its top (in <thead> or not)."""
+    table = _find_parent(row, "table")
+    if table is None:
+        return None
+    for candidate in _descendants(table):
+        if candidate.name == "tr":
+            cells = _cells(candidate)
+            if cells and all(c.name == "th" for c in cells) and len(cells) > 1:
+                return candidate
+            return None
+    return None
+
+
+def _inline_label(anchor: _Element) -> str | None:
+    holder = _find_parent(anchor, "p", "li", "td", "dd", "div")
+    if holder is None:
+        return None
+    first = _find(holder, "a")  # «Цель: <a>…</a>, <a>…</a>»: the label stands before the first link
+    parts: list[str] = []
+    bold = False
+    for item, owner in _before(holder, first or anchor):
+        if item.__class__ is _Element:
+            if item.name == "a":
+                return None  # another link comes first: the label, if any, is before that one
+            continue
+        if item.__class__ is str:
+            parts.append(item)
+            bold = bold or (item.strip() != "" and _under(owner, holder, ("b", "strong")))
+    text = clean_text(" ".join(parts))
+    if not text or len(text) > MAX_INLINE_LABEL_CHARS:
+        return None
+    if _LABEL_END.search(text) or bold:
+        return _LABEL_END.sub("", text) or None
+    return None
+
+
+def _before(holder: _Element, anchor: _Element):
+    """(item, the element holding it) for the elements and strings of the holder that come before
+    the anchor, in document order."""
+    stack = [(iter(holder.contents), holder)]
+    while stack:
+        items, owner = stack[-1]
+        for item in items:
+            if item is anchor:
+                return
+            yield item, owner
+            if item.__class__ is _Element and item.name != "a":
+                stack.append((iter(item.contents), item))
+                break
+        else:
+            stack.pop()
+
+
+def _under(element: _Element | None, holder: _Element, names: tuple[str, ...]) -> bool:
+    while element is not None and element is not holder:
+        if element.name in names:
+            return True
+        element = element.parent
+    return False
+
+
 def _is_chrome(element: _Element) -> bool:
     if element.name in _CHROME_TAGS:
         return True
@@ -538,12 +661,26 @@ def _is_pseudo_heading(element: _Element) -> bool:
     if element.name not in ("p", "div"):
         return False
     children = [c for c in element.contents if c.__class__ is _Element or c.strip()]
+    if _is_label_line(element, children):
+        return True
     if len(children) != 1 or children[0].__class__ is not _Element or children[0].name not in ("strong", "b"):
         return False
     if _find(children[0], "a") is not None:
         return False
     text = clean_text(_text(children[0]))
     return 0 < len(text) <= 150
+
+
+_INLINE_TAGS = frozenset({"b", "strong", "span", "em", "i", "u", "font"})
+
+
+def _is_label_line(element: _Element, children: list) -> bool:
+    """<p>Задачи:</p>: a short line of text ending with a colon, standing alone before what it names."""
+    if not children or any(c.__class__ is _Element and (c.name not in _INLINE_TAGS or _find(c, "a") is not None)
+                           for c in children):
+        return False
+    text = clean_text(_text(element))
+    return 0 < len(text) <= MAX_INLINE_LABEL_CHARS and text.endswith(":")
 
 
 def _cells(row: _Element) -> list[_Element]:

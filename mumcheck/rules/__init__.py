@@ -43,7 +43,7 @@ def build_facts(structure: SiteStructure, crawl: CrawlResult, extractions: Mappi
     documents = _unique_links(structure.all_documents())
     return {
         "site": [_site_facts(structure, crawl, extractions, fetches, documents, profile, rules_directory)],
-        "direction": [_direction_facts(d, structure, profile) for d in structure.directions],
+        "direction": [_direction_facts(d, structure, profile, vocab) for d in structure.directions],
         "stage": [facts for d in structure.directions for facts in _stage_facts(d, profile, vocab)],
         "link": [_link_facts(ref, fetches[ref.link.url], vocab) for ref in documents if ref.link.url in fetches],
         "document": [
@@ -108,11 +108,17 @@ def _responsible_found(documents, fetches, extractions, rules_directory) -> bool
     return False
 
 
-def _direction_facts(direction, structure, profile) -> dict[str, Any]:
+def _direction_facts(direction, structure, profile, vocab) -> dict[str, Any]:
+    required = set(_required_stages(direction, profile, vocab))
+    unfound = [profile.stage(s.stage).title for s in direction.stages if s.stage in required and not s.documents]
     return {
         "direction": direction.code, "title": direction.title, "present": direction.present,
         "required": direction.code in profile.directions, "section_found": structure.section_found,
         "document_count": sum(len(s.documents) for s in direction.stages),
+        "read": direction.read, "labels_read": direction.labels_read,
+        "by_content": sum(1 for s in direction.stages for d in s.documents if d.evidence == "content"),
+        "stages_unfound": "«" + "», «".join(unfound) + "»" if unfound else "",
+        "stages_unfound_count": len(unfound),
         "url": direction.url, "page": structure.section_url,
     }
 
@@ -135,7 +141,8 @@ def _stage_facts(direction, profile, vocab) -> list[dict[str, Any]]:
         state = "missing" if not stage.present else ("empty" if not stage.documents else "ok")
         facts.append({
             "direction": direction.code, "direction_title": direction.title,
-            "direction_present": direction.present, "stage": stage.stage,
+            "direction_present": direction.present, "direction_read": direction.read,
+            "labels_read": direction.labels_read, "by_content": stage.by_content, "stage": stage.stage,
             "stage_title": profile.stage(stage.stage).title, "present": stage.present, "state": state,
             "required": stage.stage in required, "document_count": len(stage.documents),
             "url": stage.url or direction.url, "page": direction.url,

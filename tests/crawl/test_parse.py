@@ -78,6 +78,44 @@ def test_table_group_rows_and_generic_link_text():
     found = {url: (text, labels) for url, text, labels in links_of(parsed)}
     assert found["http://uo.example.ru/a.pdf"] == ("Наличие целей — Приказ № 17-Д", ("Цели и задачи",))
     assert found["http://uo.example.ru/b.pdf"][1] == ("Показатели и мониторинг показателей",)
+    local = {link.url: link.local for block in parsed.blocks for link in block.links}
+    assert local["http://uo.example.ru/a.pdf"] == ("Наличие целей", "Ссылка")
+
+
+def test_two_column_stage_table_gives_the_row_its_stage():
+    parsed = page("""<table><thead><tr><th>Компонент управленческого цикла</th><th>Документы</th></tr></thead>
+      <tr><td>Цели и задачи</td><td><a href="/file/card?id=1">Приказ № 1</a><br><a href="/file/card?id=2">Приказ № 2</a></td></tr>
+      <tr><td><p>Анализ результатов мониторинга</p></td><td><a href="/file/card?id=3">Справка</a></td></tr>
+      </table>""")
+    found = {link.text: link.local for block in parsed.blocks for link in block.links}
+    assert found["Приказ № 2"] == ("Цели и задачи", "Документы")
+    assert found["Справка"] == ("Анализ результатов мониторинга", "Документы")
+
+
+def test_inline_labels_before_a_link():
+    parsed = page("""<p>Цель: <a href="/a.pdf">Приказ № 5</a>, <a href="/b.pdf">Приказ № 6</a></p>
+      <p><b>Задачи</b> <a href="/c.pdf">Положение</a></p>
+      <ul><li>Показатели — <a href="/d.pdf">Перечень</a></li></ul>
+      <p>Читайте <a href="/e.pdf">приказ</a> полностью</p>
+      <p>Анализ эффективности принятых мер:</p><p><a href="/f.pdf">Справка</a></p>""")
+    found = {link.text: link.local for block in parsed.blocks for link in block.links}
+    assert found["Приказ № 5"] == ("Цель",)
+    assert found["Приказ № 6"] == ("Цель",)
+    assert found["Положение"] == ("Задачи",)
+    assert found["Перечень"] == ("Показатели",)
+    assert found["приказ"] == ()
+    labels = {text: labels for _, text, labels in links_of(parsed)}
+    assert labels["Справка"] == ("Анализ эффективности принятых мер:",)
+
+
+def test_menu_outline_keeps_the_item_above_a_group():
+    parsed = page("""<ul><li><a href="/1.3.php">1.3. Таланты</a></li>
+      <li>Трек 1. (Неполный цикл)<ul><li><a href="/1.1.1.php">1.1.1. Меры</a></li></ul>
+      <li><a>2.4. Дошкольное</a><ul><li><a href="/2.4.1.php">2.4.1. ОП ДО</a></li></ul></li></ul>""")
+    outlines = {link.text: link.outline for block in parsed.blocks for link in block.links}
+    assert outlines["1.1.1. Меры"] == (("Трек 1. (Неполный цикл)", "1.3. Таланты"),)
+    assert outlines["2.4.1. ОП ДО"] == (("2.4. Дошкольное", "Трек 1. (Неполный цикл)"),)
+    assert outlines["1.3. Таланты"] == ()
 
 
 def test_list_item_captions_and_bold_pseudo_headings():

@@ -18,6 +18,9 @@ CONTRACT_RULE_IDS = {
     "link.cloud_storage", "doc.no_text", "doc.unreadable", "placement.wrong_direction", "placement.wrong_stage",
     "link.tls",  # issue 4: certificate problems are a warning of their own, not link.dead
     "doc.not_read",  # issue 5: a format not read (RAR, 7z) or DOC without antiword/catdoc: info
+    # issue 12: a direction whose labels name no stage (one warning instead of six stage_missing),
+    # and a direction whose page did not open (its stages are not judged)
+    "structure.stages_unrecognised", "structure.direction_unread",
 }
 
 
@@ -166,7 +169,8 @@ class TestEvaluate:
         assert findings[0].severity == "error"
 
     def test_cases_choose_message(self):
-        base = {"direction": "1.3", "direction_present": True, "required": True, "stage": "goals",
+        base = {"direction": "1.3", "direction_present": True, "direction_read": True, "labels_read": True,
+                "required": True, "stage": "goals",
                 "stage_title": "Цели и задачи", "url": None, "page": None}
         missing = evaluate(load_rules(), {"stage": [{**base, "state": "missing", "present": False}]})
         empty = evaluate(load_rules(), {"stage": [{**base, "state": "empty", "present": True}]})
