@@ -17,7 +17,8 @@ import snowballstemmer
 
 from mumcheck.ruledata import RuleFileError, line_of, load_yaml, rules_dir
 
-_WORD = re.compile(r"[0-9a-zа-я]+")
+_WORD = re.compile(r"[0-9A-Za-zА-Яа-яЁё]+")
+ABBREVIATION_MARK = "§"
 _STEMMER = snowballstemmer.stemmer("russian")
 _CUE_KEYS = {"phrase", "weight"}
 _ZONE_NAMES = ("head", "first_page", "rest")
@@ -25,12 +26,50 @@ _ZONE_NAMES = ("head", "first_page", "rest")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    """The word's lemma (pymorphy3's most probable normal form), or its Snowball stem when the
+    lemmatizer is not installed."""
+    morph = _morph()
+    if morph is None:
+        return _STEMMER.stemWord(word)
+    return morph.parse(word)[0].normal_form.replace("ё", "е")
 
 
-def stems_of(text: str) -> list[str]:
-    text = (text or "").lower().replace("ё", "е")
-    return [stem(word) for word in _WORD.findall(text)]
+@lru_cache(maxsize=1)
+def _morph():
+    import os
+    if os.environ.get("MUMCHECK_STEMMER") == "snowball":
+        return None
+    try:
+        import pymorphy3
+    except ImportError:
+        return None
+    return pymorphy3.MorphAnalyzer()
+
+
+def stems_of(text: str, abbreviations: frozenset[str] = frozenset()) -> list[str]:
+    """Words of a text as stems; an abbreviation of the cue book written in capitals («ДОО»,
+    «ВсОШ») stays a token of its own, so that «ДОО» is never the preposition «до»."""
+    found = []
+    for word in _WORD.findall(text or ""):
+        if abbreviations and _abbreviated(word):
+            upper = word.upper().replace("Ё", "Е")
+            if upper in abbreviations:
+                found.append(ABBREVIATION_MARK + upper)
+                continue
+        found.append(stem(word.lower().replace("ё", "е")))
+    return found
+
+
+def _abbreviated(word: str) -> bool:
+    """Written as an abbreviation: two or more letters, all capitals or a capital inside (ВсОШ)."""
+    return len(word) >= 2 and (word.isupper() or any(char.isupper() for char in word[1:]))
+
+
+def cue_stems(phrase: str) -> tuple[str, ...]:
+    """A cue phrase as stems; its words written in capitals are abbreviations, matched only as
+    the same abbreviation in capitals."""
+    return tuple(ABBREVIATION_MARK + word.upper().replace("Ё", "Е") if _abbreviated(word) and not word.isdigit()
+                 else stem(word.lower().replace("ё", "е")) for word in _WORD.findall(phrase))
 
 
 @dataclass(frozen=True)
@@ -53,6 +92,7 @@ class CueBook:
     directions: dict[str, tuple[Cue, ...]]
     components: dict[str, tuple[Cue, ...]]
     zones: dict[str, Zone]
+    abbreviations: frozenset[str] = frozenset()  # cue words written in capitals («ДОО», «ВСОШ»)
     head_chars: int = 400
     first_page_chars: int = 2500
     max_chars: int = 40000
@@ -104,8 +144,10 @@ def classify_document(text: str, book: CueBook, title: str | None = None, link_t
 def _zone_stems(text: str, title: str | None, link_text: str | None, book: CueBook) -> dict[str, list[str]]:
     text = text[: book.max_chars]
     head = " . ".join(part for part in (link_text, title, text[: book.head_chars]) if part)
-    return {"head": stems_of(head), "first_page": stems_of(text[book.head_chars: book.first_page_chars]),
-            "rest": stems_of(text[book.first_page_chars:])}
+    abbreviations = book.abbreviations
+    return {"head": stems_of(head, abbreviations),
+            "first_page": stems_of(text[book.head_chars: book.first_page_chars], abbreviations),
+            "rest": stems_of(text[book.first_page_chars:], abbreviations)}
 
 
 _FIRST_STEMS: dict[int, tuple[CueBook, dict[str, tuple[tuple[str, ...], ...]]]] = {}
@@ -176,7 +218,9 @@ def load_cues(directory: str | None = None) -> CueBook:
                            cap=int(_number(zone.get("cap", 3), "stages.yaml", ["document_zones", name], directory)))
     limits = {key: int(_number(raw_zones.get(key, default), "stages.yaml", ["document_zones", key], directory))
               for key, default in (("head_chars", 400), ("first_page_chars", 2500), ("max_chars", 40000))}
-    return CueBook(directions=directions, components=components, zones=zones, **limits)
+    abbreviations = frozenset(word[len(ABBREVIATION_MARK):] for cues in (*directions.values(), *components.values())
+                              for cue in cues for word in cue.stems if word.startswith(ABBREVIATION_MARK))
+    return CueBook(directions=directions, components=components, zones=zones, abbreviations=abbreviations, **limits)
 
 
 def _cues(raw: Any, filename: str, path: list, directory: str | None) -> tuple[Cue, ...]:
@@ -194,7 +238,7 @@ def _cues(raw: Any, filename: str, path: list, directory: str | None) -> tuple[C
         if unknown:
             _fail(filename, path + [index], f"неизвестный ключ «{sorted(unknown)[0]}»; допустимы: phrase, weight", directory)
         weight = _number(item.get("weight", 1), filename, path + [index], directory)
-        stems = tuple(stems_of(str(item["phrase"])))
+        stems = cue_stems(str(item["phrase"]))
         if not stems:
             _fail(filename, path + [index], f"в фразе «{item['phrase']}» нет слов", directory)
         cues.append(Cue(phrase=str(item["phrase"]), stems=stems, weight=weight))

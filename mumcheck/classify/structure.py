@@ -207,11 +207,14 @@ def _read_block(page: Page, context: tuple[str, ...], block_labels: tuple[str, .
     labels = context + block_labels
     anchors = (None,) * len(context) + (block_anchors or (None,) * len(block_labels))
     placement = place_labels(labels, vocab, profile)
+    if links and all(link.url in page_urls for link in links):
+        placement = Placement(None, None)  # navigation (a menu in the page's body): no label of this page
     if placement.direction:
         _remember_direction(reading, placement, page, labels, anchors, len(context))
         reading.cycles[placement.direction] |= _cycles_named(labels[(placement.direction_index or 0) + 1:], vocab)
     if placement.direction and placement.stage and placement.stage_index is not None:
-        _remember_stage(reading, placement.direction, placement.stage, page, labels, anchors, placement.stage_index)
+        for stage in placement.stages or (placement.stage,):
+            _remember_stage(reading, placement.direction, stage, page, labels, anchors, placement.stage_index)
         reading.labelled.add(placement.direction)
     for link in links:
         named = vocab.direction_of(link.text)
@@ -221,10 +224,11 @@ def _read_block(page: Page, context: tuple[str, ...], block_labels: tuple[str, .
             continue  # a page of the section, walked on its own
         ref = _place_link(link, placement, vocab, profile)
         if ref.direction and ref.stage:
-            if ref.evidence != "labels":
-                reading.labelled.add(ref.direction)
-                _remember_stage(reading, ref.direction, ref.stage, page, (link.text,), (None,), 0)
-            reading.documents[(ref.direction, ref.stage)].setdefault(link.url, ref)
+            for stage in ref.stages or (ref.stage,):  # a label shared by stages serves each of them
+                if ref.evidence != "labels":
+                    reading.labelled.add(ref.direction)
+                    _remember_stage(reading, ref.direction, stage, page, (link.text,), (None,), 0)
+                reading.documents[(ref.direction, stage)].setdefault(link.url, replace(ref, stage=stage))
         else:
             reading.unplaced.setdefault(link.url, ref)
 

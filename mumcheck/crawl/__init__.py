@@ -239,6 +239,10 @@ class _SiteWalk:
         self.pages[url] = Page(url=url, title=page.headline or page.title, trail=trail, depth=depth,
                                blocks=page.blocks, encoding=page.encoding, chrome=page.chrome)
         self.progress("page", len(self.pages))
+        for link in page.chrome:  # the site menu: its items under the section are pages of it
+            if link.outline and link.url not in queued and self._follows(link, depth) and not self._trap(link.url):
+                queued.add(link.url)
+                queue.append((link.url, depth + 1, trail + (link.text,)))
         for link in (l for block in page.blocks for l in block.links):
             if not self._follows(link, depth):
                 self._check_resource(link.url, self._promises_document(link, trail))
@@ -249,6 +253,12 @@ class _SiteWalk:
                         url=link.url, verdict="skipped", error="адрес похож на ловушку для обходчика"))
                     continue
                 queue.append((link.url, depth + 1, trail + (link.text,)))
+
+    def _trap(self, url: str) -> bool:
+        if not self.traps.is_trap(url):
+            return False
+        self.fetches.setdefault(url, Fetch(url=url, verdict="skipped", error="адрес похож на ловушку для обходчика"))
+        return True
 
     def _not_a_real_page(self, url: str) -> bool:
         """A page of the section that is really a login form or a «not found» page: its link is
@@ -277,7 +287,11 @@ class _SiteWalk:
             return False
         if self.section_url and is_under(link.url, self.section_url):
             return True
-        return bool(self.vocab.direction_of(link.text) or self.vocab.components_of(link.text))
+        if self.vocab.direction_of(link.text) or self.vocab.components_of(link.text):
+            return True
+        # a menu item nested under the section or a direction («2.4 …» → «Повышение качества ОП ДО»)
+        return any(self.vocab.direction_of(caption) or self.vocab.is_section_name(caption)
+                   for caption, _before in link.outline)
 
     async def _get_page(self, url: str) -> ParsedPage | None:
         """Fetch and parse a page once; a non-HTML answer is kept as a document."""

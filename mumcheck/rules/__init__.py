@@ -114,7 +114,8 @@ def _direction_facts(direction, structure, profile, vocab) -> dict[str, Any]:
     return {
         "direction": direction.code, "title": direction.title, "present": direction.present,
         "required": direction.code in profile.directions, "section_found": structure.section_found,
-        "document_count": sum(len(s.documents) for s in direction.stages),
+        "document_count": sum(len(s.documents) for s in direction.stages)
+        + sum(1 for ref in structure.unplaced if ref.direction == direction.code),
         "read": direction.read, "labels_read": direction.labels_read,
         "by_content": sum(1 for s in direction.stages for d in s.documents if d.evidence == "content"),
         "stages_unfound": "«" + "», «".join(unfound) + "»" if unfound else "",

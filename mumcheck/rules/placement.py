@@ -29,7 +29,7 @@ def document_placement_facts(ref: DocumentRef, fetch: Fetch, extraction: Extract
         return []
     content = classify_document(extraction.text, book, title=extraction.title, link_text=ref.link.text)
     base = {"text": ref.link.text or display(ref.link.url), "url": ref.link.url, "page": ref.link.page,
-            "direction": ref.direction, "stage": ref.stage,
+            "direction": ref.direction, "stage": ref.stage, "stages": ref.stages or (ref.stage,),
             "direction_title": _direction_title(vocab, ref.direction),
             "stage_title": _stage_title(profile, ref.stage)}
     return [_direction_facts(base, content, vocab), _stage_facts(base, content, profile)]
@@ -48,7 +48,10 @@ def _stage_facts(base: dict, content: ContentClass, profile: Profile) -> dict[st
     covers = {stage.id: stage.covers for stage in profile.stages}
     scores = content.stage_scores(covers)
     best = max(scores, key=lambda key: scores[key]) if scores and max(scores.values()) > 0 else None
-    facts = _compare(base, "stage", scores, base["stage"], best, content.evidence, "stage")
+    here = max(base["stages"], key=lambda stage: scores.get(stage, 0.0))  # a shared label: its best stage
+    facts = _compare(base, "stage", scores, here, best if best not in base["stages"] else here,
+                     content.evidence, "stage")
+    facts["stage"] = base["stage"]
     if best:
         component = max(covers[best], key=lambda comp: content.components.get(comp, 0.0))
         facts["evidence"] = _evidence(content.evidence.get(f"stage:{component}", ()))
