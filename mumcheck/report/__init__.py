@@ -45,7 +45,7 @@ def build_report(*, run_id: int | None, started: str, finished: str, profile: Pr
             "bytes": crawl.bytes_received, "seconds": round(crawl.seconds, 2),
             "not_modified": sum(1 for f in crawl.fetches if f.status == 304),
         },
-        "notes": list(crawl.notes),
+        "notes": list(crawl.notes) + list(structure.notes),
     }
 
 
@@ -55,7 +55,8 @@ def _direction(node, fetches, extractions) -> dict[str, Any]:
         "cycles": list(node.cycles),
         "stages": [
             {"stage": s.stage, "url": s.url, "present": s.present, "heading": s.heading,
-             "documents": [_document(ref.link, fetches.get(ref.link.url), extractions) for ref in s.documents]}
+             "documents": [{**_document(ref.link, fetches.get(ref.link.url), extractions), "placed_by": ref.evidence}
+                           for ref in s.documents]}
             for s in node.stages
         ],
     }
