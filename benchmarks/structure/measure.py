@@ -34,6 +34,7 @@ def _module(path: Path, name: str):
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses in the module look themselves up there
     sys.path.insert(0, str(path.parent))
     try:
         spec.loader.exec_module(module)
