@@ -126,6 +126,22 @@ def load_content_rules(directory: str | None = None) -> ContentRules:
     return ContentRules(**values)
 
 
+SITEWIDE_MIN_PAGES = 3
+SITEWIDE_SHARE = 0.6
+
+
+def sitewide_links(pages: tuple[Page, ...]) -> set[str]:
+    """Links that stand on most pages of the section (a footer's «Политика обработки персональных
+    данных», a news widget): the site's furniture, not documents of the section."""
+    if len(pages) < SITEWIDE_MIN_PAGES:
+        return set()
+    counts: dict[str, int] = defaultdict(int)
+    for page in pages:
+        for url in {link.url for link in page.links}:
+            counts[url] += 1
+    return {url for url, n in counts.items() if n >= SITEWIDE_MIN_PAGES and n >= SITEWIDE_SHARE * len(pages)}
+
+
 # --- the site's menu ---------------------------------------------------------------------------
 def menu_contexts(pages: tuple[Page, ...], vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
     """URL → the chain of menu captions a person sees above that page's menu item, ending with the
@@ -175,7 +191,7 @@ def classify(crawl: CrawlResult, vocab: Vocabulary, profile: Profile,
              extractions: Mapping[str, Extraction] | None = None, book: CueBook | None = None,
              content_rules: ContentRules | None = None) -> SiteStructure:
     reading = _Reading({}, {}, {}, defaultdict(dict), {}, defaultdict(set), set(), {}, [])
-    page_urls = {page.url for page in crawl.pages}
+    page_urls = {page.url for page in crawl.pages} | sitewide_links(crawl.pages)
     menus = menu_contexts(crawl.pages, vocab)
     for page in crawl.pages:
         context = _page_context(page, menus, vocab, reading.notes)

@@ -144,3 +144,14 @@ def test_preschool_abbreviations_are_not_the_preposition_do():
     assert content.best_direction() == "1.3"
     assert content.directions["2.4"] == 0
     assert classify_document("Мониторинг качества дошкольного образования в ДОО и ДОУ", BOOK).best_direction() == "2.4"
+
+
+def test_links_on_every_page_are_the_site_furniture_not_documents():
+    footer = '<div class="bottom"><a href="/privacy.pdf">Политика обработки персональных данных</a> Просмотров: 404</div>'
+    pages = [_page(BASE + f"mum/{code}", f"<h1>{title}</h1><h3>Цели и задачи</h3><p><a href='/{code}.pdf'>Приказ</a></p>{footer}")
+             for code, title in (("1-3", "1.3. Система выявления, поддержки и развития способностей и талантов"),
+                                 ("1-4", "1.4. Система работы по самоопределению и профессиональной ориентации"),
+                                 ("2-1", "2.1. Система мониторинга эффективности руководителей"))]
+    structure = classify(_crawl(pages), VOCAB, PROFILE)
+    urls = {doc.link.url for doc in structure.all_documents()}
+    assert BASE + "1-3.pdf" in urls and BASE + "privacy.pdf" not in urls
