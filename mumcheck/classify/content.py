@@ -26,24 +26,10 @@ _ZONE_NAMES = ("head", "first_page", "rest")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The word's lemma (pymorphy3's most probable normal form), or its Snowball stem when the
-    lemmatizer is not installed."""
-    morph = _morph()
-    if morph is None:
-        return _STEMMER.stemWord(word)
-    return morph.parse(word)[0].normal_form.replace("ё", "е")
-
-
-@lru_cache(maxsize=1)
-def _morph():
-    import os
-    if os.environ.get("MUMCHECK_STEMMER") == "snowball":
-        return None
-    try:
-        import pymorphy3
-    except ImportError:
-        return None
-    return pymorphy3.MorphAnalyzer()
+    # Snowball, not pymorphy3 lemmas: measured on the tuning corpus, lemmas lost recall (direction
+    # 0.937 → 0.912) and on the blind one stage precision (0.835 → 0.809); the one real fault of
+    # stemming, abbreviations folding into prepositions («ДОО» → «до»), is handled in stems_of.
+    return _STEMMER.stemWord(word)
 
 
 def stems_of(text: str, abbreviations: frozenset[str] = frozenset()) -> list[str]:
