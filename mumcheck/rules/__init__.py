@@ -84,6 +84,8 @@ def _site_facts(structure, crawl, extractions, fetches, documents, profile, rule
     return {
         "start_url": crawl.start_url, "section_url": structure.section_url,
         "section_found": structure.section_found, "section_required": profile.requires_section,
+        "directions_found": sum(1 for d in structure.directions if d.present),
+        "section_documents": len(documents),
         "responsible_found": _responsible_found(documents, fetches, extractions, rules_directory),
         "responsible_required": profile.requires_responsible,
         "url": structure.section_url or crawl.start_url, "page": None,
@@ -108,12 +110,17 @@ def _responsible_found(documents, fetches, extractions, rules_directory) -> bool
     return False
 
 
+def _directions_read(structure) -> bool:
+    return any(d.present for d in structure.directions)
+
+
 def _direction_facts(direction, structure, profile, vocab) -> dict[str, Any]:
     required = set(_required_stages(direction, profile, vocab))
     unfound = [profile.stage(s.stage).title for s in direction.stages if s.stage in required and not s.documents]
     return {
         "direction": direction.code, "title": direction.title, "present": direction.present,
         "required": direction.code in profile.directions, "section_found": structure.section_found,
+        "structure_read": _directions_read(structure),
         "document_count": sum(len(s.documents) for s in direction.stages)
         + sum(1 for ref in structure.unplaced if ref.direction == direction.code),
         "read": direction.read, "labels_read": direction.labels_read,

@@ -20,7 +20,7 @@ CONTRACT_RULE_IDS = {
     "doc.not_read",  # issue 5: a format not read (RAR, 7z) or DOC without antiword/catdoc: info
     # issue 12: a direction whose labels name no stage (one warning instead of six stage_missing),
     # and a direction whose page did not open (its stages are not judged)
-    "structure.stages_unrecognised", "structure.direction_unread",
+    "structure.stages_unrecognised", "structure.direction_unread", "structure.unreadable",
 }
 
 
