@@ -49,6 +49,7 @@ class Page:
     blocks: tuple[Block, ...] = ()
     encoding: str = "utf-8"
     chrome: tuple[LinkRef, ...] = ()  # links of its menus, header and footer (the site's menu tree)
+    breadcrumbs: tuple[str, ...] = ()  # the trail the page shows above its content
 
     @property
     def links(self) -> tuple[LinkRef, ...]:

@@ -204,8 +204,11 @@ def classify(crawl: CrawlResult, vocab: Vocabulary, profile: Profile,
 
 def _page_context(page: Page, menus: dict[str, tuple[str, ...]], vocab: Vocabulary,
                   notes: list[str]) -> tuple[str, ...]:
-    """The labels above a page: its place in the menu when that names a direction, else the trail."""
+    """The labels above a page: its place in the menu when that names a direction, else its
+    breadcrumbs when they do, else the trail the crawl followed to it."""
     menu = menus.get(page.url)
+    if menu is None and _direction_in(page.breadcrumbs, vocab):
+        menu = page.breadcrumbs
     if menu is None:
         return page.trail
     by_menu, by_trail = _direction_in(menu, vocab), _direction_in(page.trail, vocab)

@@ -237,7 +237,8 @@ class _SiteWalk:
                    queue: list[tuple[str, int, tuple[str, ...]]], queued: set[str]) -> None:
         """Keep a page of the section: its sub-pages go to the next level, its other links are checked."""
         self.pages[url] = Page(url=url, title=page.headline or page.title, trail=trail, depth=depth,
-                               blocks=page.blocks, encoding=page.encoding, chrome=page.chrome)
+                               blocks=page.blocks, encoding=page.encoding, chrome=page.chrome,
+                               breadcrumbs=page.breadcrumbs)
         self.progress("page", len(self.pages))
         for link in page.chrome:  # the site menu: its items under the section are pages of it
             if link.outline and link.url not in queued and self._follows(link, depth) and not self._trap(link.url):

@@ -46,6 +46,7 @@ class ParsedPage:
     encoding: str
     blocks: tuple[Block, ...]  # content blocks, in page order
     chrome: tuple[LinkRef, ...]  # links in menus, headers and footers
+    breadcrumbs: tuple[str, ...] = ()  # «Главная › МУМ › 1.3 … › Цели»: the trail the site itself shows
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
@@ -90,7 +91,29 @@ def parse_page(body: bytes, url: str, header_charset: str | None = None) -> Pars
     walker = _Walker(elements, base, page_url=url)
     walker.walk()
     return ParsedPage(title=title, headline=headline, encoding=encoding,
-                      blocks=walker.blocks(), chrome=tuple(walker.chrome))
+                      blocks=walker.blocks(), chrome=tuple(walker.chrome), breadcrumbs=_breadcrumbs(elements))
+
+
+_BREADCRUMB = re.compile(r"breadcrumb|b-crumbs|crumbs|pathway|navigation-path|kroshki", re.I)
+_CRUMB_SEPARATORS = re.compile(r"^[\s›»>/|→•·-]+$")
+
+
+def _breadcrumbs(elements: list[_Element]) -> tuple[str, ...]:
+    """The items of the page's breadcrumb trail, outer → inner (links and the current item)."""
+    for element in elements:
+        get = element.attrs.get
+        marks = " ".join(filter(None, (get("class"), get("id"), get("aria-label"), get("itemtype"))))
+        if not marks or not _BREADCRUMB.search(marks):
+            continue
+        items = []
+        for item in _descendants(element):
+            if item.name in ("a", "span", "li") and not any(e.name in ("a", "span", "li") for e in _descendants(item)):
+                text = clean_text(_text(item))
+                if text and not _CRUMB_SEPARATORS.match(text) and (not items or items[-1] != text):
+                    items.append(text[:MAX_LABEL_CHARS])
+        if len(items) >= 2:
+            return tuple(items)
+    return ()
 
 
 # --- the tree -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def _page(url: str, body: str, trail: tuple[str, ...] = (), depth: int = 1) -> P
     html = f'<html><head><meta charset="utf-8"><title>УО</title></head><body>{body}</body></html>'
     parsed = parse_page(html.encode("utf-8"), url)
     return Page(url=url, title=parsed.headline, trail=trail, depth=depth, blocks=parsed.blocks,
-                chrome=parsed.chrome)
+                chrome=parsed.chrome, breadcrumbs=parsed.breadcrumbs)
 
 
 def _crawl(pages: list[Page], section_url: str | None = None) -> CrawlResult:
@@ -155,3 +155,14 @@ def test_links_on_every_page_are_the_site_furniture_not_documents():
     structure = classify(_crawl(pages), VOCAB, PROFILE)
     urls = {doc.link.url for doc in structure.all_documents()}
     assert BASE + "1-3.pdf" in urls and BASE + "privacy.pdf" not in urls
+
+
+def test_breadcrumbs_place_a_page_reached_by_another_way():
+    body = """<div class="breadcrumbs"><a href="/">Главная</a> › <a href="/mum/">МУМ</a> ›
+      <a href="/mum/2-3/">2.3. Система организации воспитания и социализации обучающихся</a> › <span>Цели</span></div>
+      <h1>1.3.1. Цели</h1><p><a href="/celi.pdf">Приказ № 4</a></p>"""
+    page = _page(BASE + "mum/2-3/celi/", body,
+                 trail=("1.3. Система выявления, поддержки и развития способностей и талантов у детей и молодежи",))
+    assert page.breadcrumbs[-1] == "Цели" and len(page.breadcrumbs) == 4
+    structure = classify(_crawl([page]), VOCAB, PROFILE)
+    assert _where(structure, "/celi.pdf") == ("2.3", "goals")
