@@ -29,7 +29,7 @@ from mumcheck.model import (CrawlResult, DirectionNode, DocumentRef, Extraction,
 from mumcheck.profile import Profile
 from mumcheck.vocab import Vocabulary
 
-_SEGMENTS = re.compile(r"[.;,/|]+\s*")
+_SEGMENTS = re.compile(r"[.;,/|]+\s*|\s+и\s+")
 _PREFIX = re.compile(r"^(.{3,80}?)\s*(?::|\s[—–-]\s)")
 
 
@@ -54,6 +54,8 @@ def place_labels(labels: tuple[str, ...], vocab: Vocabulary, profile: Profile) -
     if direction is None or d_index is None:
         return Placement(None, None)
     for index in range(len(labels) - 1, d_index, -1):
+        if vocab.direction_of(labels[index]):
+            continue  # «2.1. Система мониторинга эффективности…» is a direction, not the stage «мониторинг»
         stages = stages_of_heading(labels[index], vocab, profile)
         if stages:
             return Placement(direction, stages[0], d_index, index, stages)
