@@ -150,7 +150,7 @@ def check_zoo_site(folder: Path, db_path: str) -> SiteOutcome:
         base = server.base_url + "/"
         try:
             result = check_site(server.url(manifest.get("start") or "/"), CheckOptions(db_path=db_path))
-        except Exception as exc:  # reported, not raised: one site must not hide the others
+        except Exception as exc:  # noqa: BLE001 — reported, not raised: one site must not hide the others
             outcome.error = f"{exc.__class__.__name__}: {exc}"
             return outcome
         report = result.report

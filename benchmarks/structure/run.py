@@ -15,20 +15,19 @@ import platform
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.structure.measure import (build_zoo, check_zoo_site, corpus_entries,  # noqa: E402
-                                          measure_corpus, summarize_zoo)
+from benchmarks.structure.measure import build_zoo, check_zoo_site, corpus_entries, measure_corpus, summarize_zoo
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write the figures to this file too")
     args = parser.parse_args()
-    figures: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    figures: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                      "machine": f"{platform.machine()}, {platform.python_version()}"}
     with tempfile.TemporaryDirectory(prefix="mumcheck-structure-") as folder:
         started = time.monotonic()

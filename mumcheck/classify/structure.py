@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 from mumcheck.classify.content import ContentClass, CueBook, classify_document
-from mumcheck.model import (CrawlResult, DirectionNode, DocumentRef, Extraction, LinkRef, Page, SiteStructure,
-                            StageNode)
+from mumcheck.model import CrawlResult, DirectionNode, DocumentRef, Extraction, LinkRef, Page, SiteStructure, StageNode
 from mumcheck.profile import Profile
 from mumcheck.vocab import Vocabulary
 
@@ -380,5 +379,15 @@ def placement_of(structure: SiteStructure, link: LinkRef) -> tuple[str | None, s
     return None, None
 
 
-__all__ = ["ContentClass", "ContentRules", "Placement", "classify", "menu_contexts", "place_labels",
-           "placement_of", "stage_of_heading", "stages_of_heading", "stage_of_link_text"]
+__all__ = [
+    "ContentClass",
+    "ContentRules",
+    "Placement",
+    "classify",
+    "menu_contexts",
+    "place_labels",
+    "placement_of",
+    "stage_of_heading",
+    "stage_of_link_text",
+    "stages_of_heading",
+]

@@ -22,7 +22,7 @@ def zoo(tmp_path_factory):
 
 
 def test_the_zoo_is_large_enough(zoo):
-    outcomes, summary = zoo
+    _, summary = zoo
     assert summary["complete_sites"] >= 16 and summary["twins"] >= 16
     assert summary["errors"] == []
 
@@ -34,7 +34,7 @@ def test_every_document_of_a_complete_site_is_under_its_direction_and_stage(zoo)
 
 
 def test_no_structure_or_placement_finding_on_a_complete_site(zoo):
-    outcomes, summary = zoo
+    outcomes, _ = zoo
     false = [f"{o.name}: {line}" for o in outcomes if o.complete for line in o.false_findings]
     assert false == []
 
