@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 ZOO = REPO / "fixtures" / "zoo"
 CORPUS = REPO / "fixtures" / "corpus"
 CORPUS2 = REPO / "fixtures" / "corpus2"
+CORPUS3 = REPO / "fixtures" / "corpus3"  # a second tuning corpus, written blind too
 DIRECTIONS = ("1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4")
 
 
@@ -51,7 +52,8 @@ def corpus_entries(which: str, dest: Path | None = None) -> list[dict[str, Any]]
         entries = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))["documents"]
         return [{**entry, "path": CORPUS / entry["file"]} for entry in entries]
     assert dest is not None
-    built = _module(CORPUS2 / "build.py", "mumcheck_corpus2_build").build_corpus(dest)
+    folder = {"corpus2": CORPUS2, "corpus3": CORPUS3}[which]
+    built = _module(folder / "build.py", f"mumcheck_{which}_build").build_corpus(dest)
     return [{**entry, "path": dest / entry["file"]} for entry in built]
 
 

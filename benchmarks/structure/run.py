@@ -3,7 +3,8 @@
     python benchmarks/structure/run.py [--json out.json]
 
 Builds the layout zoo (fixtures/zoo/) and checks every site, then measures placement on both
-labelled corpora (fixtures/corpus/, tuned on; fixtures/corpus2/, written blind and never tuned on).
+labelled corpora (fixtures/corpus/ and fixtures/corpus3/, tuned on; fixtures/corpus2/, written blind and
+never tuned on).
 Prints the figures that benchmarks/README.md records.
 """
 
@@ -38,7 +39,7 @@ def main() -> None:
         figures["zoo"]["sites"] = {o.name: {"misplaced": o.misplaced, "false_findings": o.false_findings,
                                             "missed": o.missed} for o in outcomes
                                    if o.misplaced or o.false_findings or o.missed}
-        for which in ("corpus", "corpus2"):
+        for which in ("corpus", "corpus3", "corpus2"):
             measured = measure_corpus(corpus_entries(which, Path(folder) / which))
             figures[which] = {key: measured[key] for key in ("documents", "direction", "stage", "all")}
             figures[which]["mistakes"] = measured["mistakes"][:30]

@@ -5,9 +5,10 @@ another direction (same stage) and in every other subsection of its direction; t
 of rules/checks.yaml then run through the rule engine. A finding is right when the document really
 is out of place in that respect and `expected` names a class it serves.
 
-``fixtures/corpus/`` is the corpus the cues were tuned on; ``fixtures/corpus2/`` was written blind
-(by someone who had not read rules/ or mumcheck/classify/), is built at test time and is never
-tuned on: its figures say how mumcheck does on documents written by others.
+``fixtures/corpus/`` is the corpus the cues were first tuned on; ``fixtures/corpus3/`` was written
+blind (by someone who had not read rules/ or mumcheck/) and is tuned on too; ``fixtures/corpus2/``
+was written blind as well, is built at test time and is never tuned on: its figures say how
+mumcheck does on documents written by others.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ from benchmarks.structure.measure import corpus_entries, measure_corpus
 from mumcheck.profile import load_profile
 
 DIRECTIONS = ("1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4")
-# (corpus, kind) → the least (precision, recall). On the tuning corpus: 0.9. On the blind one these
-# are floors against regressions, set below today's figures (benchmarks/README.md); issue 12's
-# targets there (direction ≥ 0.95, stage ≥ 0.90) are not met yet.
+# (corpus, kind) → the least (precision, recall). The tuning corpora (corpus: tuned on first; corpus3:
+# written blind, tuned on since) keep their figures; the blind measuring corpus (corpus2) has floors
+# against regressions set just below today's figures (benchmarks/README.md): issue 12's targets
+# there (direction ≥ 0.95, stage ≥ 0.90 for both) are met for precision, not yet for recall.
 MINIMUM = {("corpus", "direction"): (0.9, 0.9), ("corpus", "stage"): (0.9, 0.9), ("corpus", "all"): (0.9, 0.9),
-           ("corpus2", "direction"): (0.95, 0.85), ("corpus2", "stage"): (0.85, 0.55),
-           ("corpus2", "all"): (0.9, 0.7)}
+           ("corpus3", "direction"): (0.95, 0.95), ("corpus3", "stage"): (0.93, 0.5), ("corpus3", "all"): (0.95, 0.75),
+           ("corpus2", "direction"): (0.95, 0.88), ("corpus2", "stage"): (0.88, 0.62),
+           ("corpus2", "all"): (0.93, 0.78)}
 
 
-@pytest.fixture(scope="module", params=["corpus", "corpus2"])
+@pytest.fixture(scope="module", params=["corpus", "corpus3", "corpus2"])
 def measured(request, tmp_path_factory, pytestconfig):
     folder = tmp_path_factory.mktemp(request.param)
     entries = corpus_entries(request.param, folder)
